@@ -1,0 +1,547 @@
+#!/usr/bin/env bash
+# Runs every benchmark in one go and rewrites benchmarks/RESULTS.md and
+# benchmarks/spawn_capacity.svg.  What `make bench` runs; from the root:
+#
+#   bash benchmarks/run.sh
+#
+# Each program prints a checked result on its first line (a sum, a count,
+# a length) and, for in-program timing, nanoseconds on its second line.  A
+# program that fails, times out or prints a wrong result shows as "failed"
+# in the tables, with the reason under "Failures"; the run goes on.
+#
+# Environment:
+#   BENCH_RUNS=N       repetitions of each in-program-timed run (default 3;
+#                      the median is reported)
+#   BENCH_TIMEOUT=S    limit per program run (default 120)
+#   BENCH_STARTUP_RUNS hyperfine runs for startup (default 200)
+#   BENCH_FIB_RUNS     hyperfine runs for fib(35) (default 10)
+#   BENCH_NO_INSTALL=1 do not apt-get install missing tools when root
+set -u
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT" || exit 2
+B=benchmarks
+RESULTS=$B/RESULTS.md
+CHART=$B/spawn_capacity.svg
+RUNS=${BENCH_RUNS:-3}
+LIMIT=${BENCH_TIMEOUT:-120}
+STARTUP_RUNS=${BENCH_STARTUP_RUNS:-200}
+FIB_RUNS=${BENCH_FIB_RUNS:-10}
+WYN=./wyn
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/wyn-bench.XXXXXX") || exit 2
+trap 'rm -rf "$TMP"' EXIT
+trap 'exit 130' INT TERM
+
+log() { printf '[bench] %s\n' "$*" >&2; }
+
+# --- tools -----------------------------------------------------------------
+# command -> Debian package; installed with apt-get when missing and root.
+declare -A PKG=([hyperfine]=hyperfine [go]=golang-go [gnuplot]=gnuplot-nox
+                [tcc]=tcc [gcc]=gcc [/usr/bin/time]=time [python3]=python3)
+missing=()
+for c in "${!PKG[@]}"; do
+  command -v "$c" >/dev/null 2>&1 || missing+=("${PKG[$c]}")
+done
+if ((${#missing[@]})); then
+  if [[ $(id -u) == 0 && -z ${BENCH_NO_INSTALL:-} ]] && command -v apt-get >/dev/null; then
+    log "installing: ${missing[*]}"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}" >/dev/null 2>&1 ||
+      { apt-get update >/dev/null 2>&1 &&
+        DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}" >/dev/null 2>&1; } ||
+      log "could not install ${missing[*]}; those benchmarks will show as failed"
+  else
+    log "missing: ${missing[*]}; those benchmarks will show as failed"
+  fi
+fi
+have() { command -v "$1" >/dev/null 2>&1; }
+
+PY=/usr/bin/python3
+PY_NOTE="/usr/bin/python3"
+if [[ ! -x $PY ]]; then
+  PY=$(command -v python3 || echo python3)
+  PY_NOTE="$PY (no /usr/bin/python3 on this machine)"
+fi
+
+# --- result store ------------------------------------------------------------
+# V[key] holds a measured number, F[key] the reason a measurement failed.
+declare -A V=() F=()
+fail() { F[$1]=$2; log "FAILED $1: $2"; }
+
+median() { sort -n | awk '{a[NR]=$1} END {if (NR) print (NR % 2 ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2)}'; }
+
+# measure KEY EXPECT REPS CMD...: run CMD REPS times; its first output line
+# must match the glob EXPECT.  Stores medians: V[KEY.ns] (second output
+# line), V[KEY.wall] (whole process, ns), V[KEY.rss] (peak RSS, KB).
+measure() {
+  local key=$1 expect=$2 reps=$3; shift 3
+  local r t0 t1 rc first ns
+  : >"$TMP/ns"; : >"$TMP/wall"; : >"$TMP/rss"
+  for ((r = 0; r < reps; r++)); do
+    t0=$(date +%s%N)
+    /usr/bin/time -f %M -o "$TMP/time" timeout -k 2 "$LIMIT" "$@" </dev/null >"$TMP/out" 2>"$TMP/err"
+    rc=$?
+    t1=$(date +%s%N)
+    first=$(sed -n 1p "$TMP/out")
+    if [[ $rc != 0 ]]; then
+      local why="exit code $rc"
+      [[ $rc == 124 || $rc == 137 ]] && why="timed out after ${LIMIT}s"
+      why="$why: $(grep -v '^Command exited' "$TMP/err" | head -n 2 | tr '\n' ' ' | cut -c1-160)"
+      fail "$key" "$why"; return 1
+    fi
+    # shellcheck disable=SC2053  # EXPECT is a glob on purpose
+    if [[ $first != $expect ]]; then
+      fail "$key" "printed '$(printf %s "$first" | cut -c1-60)', want '$expect'"; return 1
+    fi
+    ns=$(sed -n 2p "$TMP/out")
+    [[ $ns =~ ^[0-9]+$ ]] && echo "$ns" >>"$TMP/ns"
+    echo $((t1 - t0)) >>"$TMP/wall"
+    tail -n 1 "$TMP/time" >>"$TMP/rss"
+  done
+  [[ -s $TMP/ns ]] && V[$key.ns]=$(median <"$TMP/ns")
+  V[$key.wall]=$(median <"$TMP/wall")
+  V[$key.rss]=$(median <"$TMP/rss")
+  return 0
+}
+
+# Programs per language.  wyn_cmd/go_cmd/py_cmd NAME print the command.
+WYN_OK=1
+if [[ ! -x $WYN ]]; then WYN_OK=; log "./wyn is not built (make): Wyn benchmarks fail"; fi
+run_wyn() {  # KEY EXPECT REPS NAME ARGS...
+  local key=$1 expect=$2 reps=$3 name=$4; shift 4
+  [[ -n $WYN_OK ]] || { fail "$key" "./wyn not built"; return 1; }
+  measure "$key" "$expect" "$reps" "$WYN" "$B/wyn/$name.wyn" "$@"
+}
+run_wynb() {  # same, with the `wyn build -O2` binary
+  local key=$1 expect=$2 reps=$3 name=$4; shift 4
+  [[ -x $TMP/wynb/$name ]] || { fail "$key" "${BUILD_WHY[$name]:-wyn build failed}"; return 1; }
+  measure "$key" "$expect" "$reps" "$TMP/wynb/$name" "$@"
+}
+run_go() {
+  local key=$1 expect=$2 reps=$3 name=$4; shift 4
+  [[ -x $TMP/go/$name ]] || { fail "$key" "${GO_WHY:-go build failed}"; return 1; }
+  measure "$key" "$expect" "$reps" "$TMP/go/$name" "$@"
+}
+run_py() {
+  local key=$1 expect=$2 reps=$3 name=$4; shift 4
+  measure "$key" "$expect" "$reps" "$PY" "$B/python/$name.py" "$@"
+}
+
+# --- build what needs building ------------------------------------------------
+mkdir -p "$TMP/go" "$TMP/wynb"
+GO_WHY=""
+if have go; then
+  log "building the Go programs"
+  for f in "$B"/go/*.go; do
+    n=$(basename "$f" .go)
+    GO111MODULE=off GOFLAGS='' go build -o "$TMP/go/$n" "$f" 2>"$TMP/gobuild.err" ||
+      log "go build $f failed: $(head -n 3 "$TMP/gobuild.err")"
+  done
+else
+  GO_WHY="go not installed"
+fi
+declare -A BUILD_WHY=()
+if [[ -n $WYN_OK ]]; then
+  log "building Wyn programs with wyn build -O2"
+  for n in fib strbuild wordcount sort; do
+    if ! timeout -k 2 "$LIMIT" "$WYN" build "$B/wyn/$n.wyn" -o "$TMP/wynb/$n" -O2 >"$TMP/wb.err" 2>&1; then
+      BUILD_WHY[$n]="wyn build failed: $(head -n 2 "$TMP/wb.err" | tr '\n' ' ' | cut -c1-160)"
+      rm -f "$TMP/wynb/$n"
+    fi
+  done
+else
+  for n in fib strbuild wordcount sort; do BUILD_WHY[$n]="./wyn not built"; done
+fi
+have gcc && gcc -O2 -o "$TMP/fib_gcc" "$B/c/fib.c"
+
+# --- startup ---------------------------------------------------------------------
+# hyperfine_medians JSON: prints one median per command, in ms.
+hyperfine_medians() {
+  "$PY" -c 'import json,sys
+for r in json.load(open(sys.argv[1]))["results"]: print("%.3f" % (r["median"] * 1000))' "$1"
+}
+
+# check_cmd KEY WANT CMD...: the command must print WANT as its first line.
+check_cmd() {
+  local key=$1 want=$2 first rc; shift 2
+  timeout -k 2 "$LIMIT" "$@" </dev/null >"$TMP/out" 2>"$TMP/err"
+  rc=$?
+  if [[ $rc != 0 ]]; then
+    fail "$key" "exit code $rc: $(head -n 2 "$TMP/err" | tr '\n' ' ' | cut -c1-160)"; return 1
+  fi
+  first=$(sed -n 1p "$TMP/out")
+  [[ $first == "$want" ]] || { fail "$key" "printed '$first', want '$want'"; return 1; }
+}
+
+# hyperfine_group RUNS WARMUP KEY1 CMD1 KEY2 CMD2 ...: time the commands
+# that passed check_cmd (F unset) in one hyperfine run; V[KEY] = median ms.
+hyperfine_group() {
+  local runs=$1 warm=$2; shift 2
+  local keys=() cmds=() k
+  while (($#)); do
+    k=$1
+    [[ -z ${F[$k]:-} ]] && { keys+=("$k"); cmds+=("$2"); }
+    shift 2
+  done
+  ((${#cmds[@]})) || return
+  have hyperfine || { for k in "${keys[@]}"; do fail "$k" "hyperfine not installed"; done; return; }
+  if hyperfine -N --warmup "$warm" --runs "$runs" --export-json "$TMP/hf.json" "${cmds[@]}" \
+       >"$TMP/hf.log" 2>&1; then
+    local i=0 m
+    while read -r m; do V[${keys[$i]}]=$m; i=$((i + 1)); done < <(hyperfine_medians "$TMP/hf.json")
+  else
+    for k in "${keys[@]}"; do fail "$k" "hyperfine failed: $(tail -n 2 "$TMP/hf.log" | tr '\n' ' ')"; done
+  fi
+}
+
+log "startup (hyperfine, $STARTUP_RUNS runs each)"
+if [[ -n $WYN_OK ]]; then check_cmd startup.wyn "Hello, World!" "$WYN" "$B/wyn/hello.wyn"
+else fail startup.wyn "./wyn not built"; fi
+if have tcc; then check_cmd startup.tcc "Hello, World!" tcc -run "$B/c/hello.c"
+else fail startup.tcc "tcc not installed"; fi
+check_cmd startup.py 1 "$PY" -c 'print(1)'
+hyperfine_group "$STARTUP_RUNS" 5 \
+  startup.wyn "$WYN $B/wyn/hello.wyn" \
+  startup.tcc "tcc -run $B/c/hello.c" \
+  startup.py "$PY -c 'print(1)'"
+
+# --- fib(35) ---------------------------------------------------------------------
+log "fib(35) (hyperfine, $FIB_RUNS runs each)"
+FIB=9227465
+if [[ -n $WYN_OK ]]; then check_cmd fib.jit $FIB "$WYN" "$B/wyn/fib.wyn"; else fail fib.jit "./wyn not built"; fi
+if [[ -x $TMP/wynb/fib ]]; then check_cmd fib.build $FIB "$TMP/wynb/fib"; else fail fib.build "${BUILD_WHY[fib]}"; fi
+if have tcc; then check_cmd fib.tcc $FIB tcc -run "$B/c/fib.c"; else fail fib.tcc "tcc not installed"; fi
+if [[ -x $TMP/fib_gcc ]]; then check_cmd fib.gcc $FIB "$TMP/fib_gcc"; else fail fib.gcc "gcc build failed"; fi
+hyperfine_group "$FIB_RUNS" 1 \
+  fib.jit "$WYN $B/wyn/fib.wyn" \
+  fib.build "$TMP/wynb/fib" \
+  fib.tcc "tcc -run $B/c/fib.c" \
+  fib.gcc "$TMP/fib_gcc"
+
+# --- concurrency -------------------------------------------------------------------
+spawn_sum() { local n=$1; echo $((21 * (n / 7) + (n % 7) * (n % 7 - 1) / 2)); }
+tri() { echo $(($1 * ($1 - 1) / 2)); }
+
+log "(a) sequential spawn+await"
+for n in 10000 100000; do
+  e=$(spawn_sum $n)
+  run_wyn seq.wyn.$n "$e" "$RUNS" spawn_seq $n
+  run_go seq.go.$n "$e" "$RUNS" spawn_seq $n
+  run_py seq.py.$n "$e" "$RUNS" spawn_seq $n
+done
+
+log "(b) create N then await all; (c) peak RSS alive"
+CAP_NS=(1000 10000 50000 100000)
+for n in 0 "${CAP_NS[@]}"; do
+  e=$(spawn_sum $n)
+  reps=$RUNS; ((n == 0)) && reps=1
+  run_wyn many.wyn.$n "$e" "$reps" spawn_many $n
+  run_go many.go.$n "$e" "$reps" spawn_many $n
+  run_go many.gowg.$n "$e" "$reps" spawn_many $n wg
+  run_py many.py.$n "$e" "$reps" spawn_many $n
+done
+
+log "(c) tasks parked on one channel"
+for n in 0 100000; do
+  run_wyn parked.wyn.$n "$(tri $n)" 1 parked $n
+  run_go parked.go.$n "$(tri $n)" 1 parked $n
+  run_py parked.py.$n "$(tri $n)" 1 parked $n
+done
+
+log "(d) deep recursion in a task"
+run_wyn deep.wyn.1000000 1000000 1 deep 1000000
+# Beyond the limit the program must stop with a clean "stack overflow".
+if [[ -n $WYN_OK ]]; then
+  timeout -k 2 "$LIMIT" "$WYN" "$B/wyn/deep.wyn" 1000000000 </dev/null >"$TMP/out" 2>"$TMP/err"
+  rc=$?
+  if [[ $rc != 0 && $rc != 124 && $rc != 137 ]] && grep -q 'stack overflow' "$TMP/err"; then
+    V[deep.wyn.overflow]="clean \`stack overflow\` (exit $rc)"
+  else
+    fail deep.wyn.overflow "depth 10^9: exit code $rc, stderr: $(head -n 2 "$TMP/err" | tr '\n' ' ' | cut -c1-120)"
+  fi
+else
+  fail deep.wyn.overflow "./wyn not built"
+fi
+run_go deep.go.1000000 1000000 1 deep 1000000
+run_go deep.go.10000000 10000000 1 deep 10000000
+run_py deep.py '[1-9]*' 1 deep 1000000 && V[deep.py.depth]=$(sed -n 1p "$TMP/out")
+V[py.recursionlimit]=$("$PY" -c 'import sys; print(sys.getrecursionlimit())')
+
+log "(e) fire-and-forget spawns"
+FIRE_N=1000000 FIRE_PY_N=100000
+run_wyn fire.wyn $FIRE_N "$RUNS" fire $FIRE_N
+run_go fire.go $FIRE_N "$RUNS" fire $FIRE_N
+run_py fire.py $FIRE_PY_N "$RUNS" fire $FIRE_PY_N
+
+log "(f) unbuffered ping-pong"
+PP_N=100000
+run_wyn pp.wyn $PP_N "$RUNS" pingpong $PP_N
+run_go pp.go $PP_N "$RUNS" pingpong $PP_N
+run_py pp.py $PP_N "$RUNS" pingpong $PP_N
+
+log "(g) 10 000 tasks sleeping 100 ms"
+run_wyn sleep.wyn "$(tri 10000)" "$RUNS" sleep 10000
+run_go sleep.go "$(tri 10000)" "$RUNS" sleep 10000
+run_py sleep.py "$(tri 10000)" "$RUNS" sleep 10000
+
+# --- language benchmarks -----------------------------------------------------
+log "language: string building, word count, sort"
+SB_N=1000000
+SB_LEN=$((SB_N / 100 * 390 + (SB_N % 100 <= 10 ? SB_N % 100 * 3 : 30 + (SB_N % 100 - 10) * 4)))
+SORT_CHECK=53206063966083788   # sort of 1 000 000 LCG ints; see sort.py
+read -r WC_KEY WC_DISTINCT WC_COUNT < <("$PY" "$B/python/gen_text.py" "$TMP/text.txt")
+WC_EXPECT="$WC_DISTINCT $WC_COUNT"
+for lang in wyn wynb py go; do
+  case $lang in wyn) r=run_wyn ;; wynb) r=run_wynb ;; py) r=run_py ;; go) r=run_go ;; esac
+  $r sb.$lang "$SB_LEN" "$RUNS" strbuild $SB_N
+  $r wc.$lang "$WC_EXPECT" "$RUNS" wordcount "$TMP/text.txt" "$WC_KEY"
+  $r sort.$lang "$SORT_CHECK" "$RUNS" sort 1000000
+done
+
+# --- report -----------------------------------------------------------------------
+# Formatting helpers; every one prints "failed" for a missing number.
+num() { [[ -n ${V[$1]:-} ]]; }
+ms() { num "$1" && awk -v v="${V[$1]}" 'BEGIN {printf (v >= 100e6 ? "%.0f" : "%.1f"), v / 1e6}' || echo failed; }
+us_op() { num "$1" && awk -v v="${V[$1]}" -v n="$2" 'BEGIN {printf "%.3f", v / n / 1e3}' || echo failed; }
+ns_op() { num "$1" && awk -v v="${V[$1]}" -v n="$2" 'BEGIN {printf "%.0f", v / n}' || echo failed; }
+mb() { num "$1" && awk -v v="${V[$1]}" 'BEGIN {printf "%.1f", v / 1024}' || echo failed; }
+per_task() {  # KEY_N KEY_0 N: bytes per task above the baseline
+  num "$1" && num "$2" && awk -v a="${V[$1]}" -v b="${V[$2]}" -v n="$3" 'BEGIN {printf "%.0f", (a - b) * 1024 / n}' ||
+    echo failed
+}
+isnum() { [[ $1 =~ ^[0-9.]+$ ]]; }
+u() { isnum "$1" && echo "$1 $2" || echo "$1"; }  # VALUE UNIT, or just "failed"
+ratio() { isnum "$1" && isnum "$2" && awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.2f", a / b; else print "n/a"}' || echo n/a; }
+# verdict A OP B: "met" if A OP B holds, "missed" if not, "n/a" without numbers.
+verdict() {
+  isnum "$1" && isnum "$3" || { echo n/a; return; }
+  awk -v a="$1" -v b="$3" -v op="$2" 'BEGIN {
+    ok = (op == "<=") ? a <= b : (op == "<") ? a < b : (op == ">=") ? a >= b : a > b
+    print ok ? "**met**" : "**missed**" }'
+}
+minof() {  # smallest numeric argument
+  local m="" x
+  for x in "$@"; do isnum "$x" || continue
+    if [[ -z $m ]] || awk -v a="$x" -v b="$m" 'BEGIN {exit !(a < b)}'; then m=$x; fi
+  done
+  echo "${m:-n/a}"
+}
+
+startup_wyn=${V[startup.wyn]:-failed} startup_tcc=${V[startup.tcc]:-failed} startup_py=${V[startup.py]:-failed}
+fib_jit=${V[fib.jit]:-failed} fib_build=${V[fib.build]:-failed}
+fib_tcc=${V[fib.tcc]:-failed} fib_gcc=${V[fib.gcc]:-failed}
+py_quarter=$(isnum "$startup_py" && awk -v p="$startup_py" 'BEGIN {printf "%.3f", p / 4}' || echo n/a)
+
+seq_w10=$(us_op seq.wyn.10000.ns 10000) seq_g10=$(us_op seq.go.10000.ns 10000) seq_p10=$(us_op seq.py.10000.ns 10000)
+seq_w100=$(us_op seq.wyn.100000.ns 100000) seq_g100=$(us_op seq.go.100000.ns 100000)
+seq_p100=$(us_op seq.py.100000.ns 100000)
+cap_w=$(ms many.wyn.100000.ns) cap_g=$(ms many.go.100000.ns) cap_gw=$(ms many.gowg.100000.ns) cap_p=$(ms many.py.100000.ns)
+cap_best=$(minof "$cap_g" "$cap_gw" "$cap_p")
+rss_w=$(mb many.wyn.100000.rss) rss_g=$(mb many.go.100000.rss) rss_p=$(mb many.py.100000.rss)
+park_w=$(per_task parked.wyn.100000.rss parked.wyn.0.rss 100000)
+park_g=$(per_task parked.go.100000.rss parked.go.0.rss 100000)
+park_p=$(per_task parked.py.100000.rss parked.py.0.rss 100000)
+fire_w=$(ms fire.wyn.ns) fire_g=$(ms fire.go.ns) fire_p=$(ms fire.py.ns)
+pp_w=$(ns_op pp.wyn.ns $PP_N) pp_g=$(ns_op pp.go.ns $PP_N) pp_p=$(ns_op pp.py.ns $PP_N)
+sl_w=$(ms sleep.wyn.ns) sl_g=$(ms sleep.go.ns) sl_p=$(ms sleep.py.ns)
+sl_ww=$(ms sleep.wyn.wall) sl_gw=$(ms sleep.go.wall) sl_pw=$(ms sleep.py.wall)
+deep_w=$( [[ -n ${V[deep.wyn.1000000.wall]:-} ]] && echo "1 000 000 ok" || echo failed)
+deep_verdict=n/a
+if [[ -n $WYN_OK ]]; then
+  deep_verdict="**missed**"
+  [[ -n ${V[deep.wyn.1000000.wall]:-} && -n ${V[deep.wyn.overflow]:-} ]] && deep_verdict="**met**"
+fi
+
+# The chart: spawn capacity, ms against N, log-log.
+{
+  echo "# N wyn go_future go_waitgroup python_asyncio (ms)"
+  for n in "${CAP_NS[@]}"; do
+    row="$n"
+    for k in wyn go gowg py; do
+      v=$(ms many.$k.$n.ns); [[ $v == failed ]] && v="?"
+      row="$row $v"
+    done
+    echo "$row"
+  done
+} >"$TMP/cap.dat"
+CHART_NOTE=""
+rm -f "$CHART"
+series=() col=2
+for t in "Wyn:#d62728" "Go (channel per task):#1f77b4" "Go (WaitGroup):#17becf" "Python asyncio:#2ca02c"; do
+  # a series with no number at all would make gnuplot give up on the plot
+  awk -v c=$col '!/^#/ && $c != "?" {found = 1} END {exit !found}' "$TMP/cap.dat" &&
+    series+=("\"$TMP/cap.dat\" using 1:$col with linespoints lw 2 pt 7 ps 0.8 lc rgb \"${t#*:}\" title \"${t%:*}\"")
+  col=$((col + 1))
+done
+if ! have gnuplot; then
+  CHART_NOTE="gnuplot not installed: no chart"
+elif ((${#series[@]} == 0)); then
+  CHART_NOTE="no spawn-capacity numbers: no chart"
+else
+  plot=$(IFS=,; echo "${series[*]}")
+  gnuplot <<EOF 2>"$TMP/gnuplot.err" || CHART_NOTE="gnuplot failed: $(head -n 2 "$TMP/gnuplot.err")"
+set terminal svg size 760,460 dynamic font "sans,12" background "white"
+set output "$CHART"
+set title "Spawn capacity: create N tasks, then await all (lower is better)"
+set xlabel "N (tasks)"
+set ylabel "time (ms)"
+set logscale xy
+set grid
+set key top left
+set datafile missing "?"
+set xrange [700:140000]
+set xtics ("1k" 1000, "10k" 10000, "50k" 50000, "100k" 100000)
+plot $plot
+EOF
+fi
+
+cpu=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n 1)
+ver() { "$@" 2>&1 | head -n 1; }
+{
+  echo "# Benchmark results"
+  echo
+  echo "Written by \`make bench\` (\`benchmarks/run.sh\`); do not edit by hand, rerun it."
+  echo "All numbers below come from this one run. Times are medians of $RUNS run(s) unless"
+  echo "said otherwise; \"in-program\" times are taken by the program around the"
+  echo "measured work, \"whole process\" times from outside."
+  echo
+  echo "## Machine"
+  echo
+  echo "| | |"
+  echo "|---|---|"
+  echo "| CPU | ${cpu:-unknown}, $(nproc) cores |"
+  echo "| kernel | $(uname -sr) |"
+  echo "| date | $(date -u '+%Y-%m-%d %H:%M UTC') |"
+  echo "| wyn | $( [[ -n $WYN_OK ]] && ver "$WYN" --version || echo 'not built') |"
+  echo "| go | $(have go && ver go version || echo 'not installed') |"
+  echo "| python | $PY_NOTE: $(ver "$PY" --version) |"
+  echo "| tcc | $(have tcc && ver tcc -v || echo 'not installed') |"
+  echo "| gcc | $(have gcc && ver gcc --version || echo 'not installed') |"
+  echo "| hyperfine | $(have hyperfine && ver hyperfine --version || echo 'not installed') |"
+  echo
+  echo "## Summary against the targets of DESIGN.md"
+  echo
+  echo "| benchmark | target | Wyn | peers (this run) | ratio | verdict |"
+  echo "|---|---|---|---|---|---|"
+  echo "| \`wyn hello.wyn\`, whole process | ≤ \`tcc -run hello.c\`, ≤ 1/4 python3 | $(u "$startup_wyn" ms) | tcc $(u "$startup_tcc" ms), python3 $(u "$startup_py" ms) | $(ratio "$startup_wyn" "$startup_tcc") × tcc, $(ratio "$startup_wyn" "$startup_py") × python3 | $(verdict "$startup_wyn" "<=" "$startup_tcc") / $(verdict "$startup_wyn" "<=" "$py_quarter") |"
+  echo "| fib(35) JIT | ≤ 1.2 × \`tcc -run fib.c\` | $(u "$fib_jit" ms) | tcc -run $(u "$fib_tcc" ms) | $(ratio "$fib_jit" "$fib_tcc") | $(verdict "$(ratio "$fib_jit" "$fib_tcc")" "<=" 1.2) |"
+  echo "| fib(35) \`wyn build -O2\` | ≤ 1.2 × gcc -O2 | $(u "$fib_build" ms) | gcc -O2 $(u "$fib_gcc" ms) | $(ratio "$fib_build" "$fib_gcc") | $(verdict "$(ratio "$fib_build" "$fib_gcc")" "<=" 1.2) |"
+  echo "| (a) 10 000 sequential spawn+await | ≤ 0.15 µs/op, ≥ 10 × Go | $(u "$seq_w10" µs/op) | Go $(u "$seq_g10" µs), Python $(u "$seq_p10" µs) | Go/Wyn $(ratio "$seq_g10" "$seq_w10") | $(verdict "$(ratio "$seq_g10" "$seq_w10")" ">=" 10) |"
+  echo "| (b) create 100 000, await all | ≥ 2 × faster than the fastest peer | $(u "$cap_w" ms) | Go $(u "$cap_g" ms) (WaitGroup $(u "$cap_gw" ms)), Python $(u "$cap_p" ms) | best peer/Wyn $(ratio "$cap_best" "$cap_w") | $(verdict "$(ratio "$cap_best" "$cap_w")" ">=" 2) |"
+  echo "| (c) peak RSS, 100 000 tasks alive | ≤ 16 MB | $(u "$rss_w" MB) | Go $(u "$rss_g" MB), Python $(u "$rss_p" MB) | Wyn/Go $(ratio "$rss_w" "$rss_g") | $(verdict "$rss_w" "<=" 16) |"
+  echo "| (c) bytes per parked task | below Go, then below Python | $(u "$park_w" B) | Go $(u "$park_g" B), Python $(u "$park_p" B) | Wyn/Go $(ratio "$park_w" "$park_g") | $(verdict "$park_w" "<" "$park_g") / $(verdict "$park_w" "<" "$park_p") |"
+  echo "| (d) recursion in a task | ≥ 1 000 000 frames, clean \`stack overflow\` beyond | $deep_w | Go $( [[ -n ${V[deep.go.10000000.wall]:-} ]] && echo '10 000 000 ok' || echo failed), Python ${V[deep.py.depth]:-failed} | | $deep_verdict |"
+  echo "| (e) 1 000 000 fire-and-forget | faster than Go (tokio not measured) | $(u "$fire_w" ms) | Go $(u "$fire_g" ms) | Go/Wyn $(ratio "$fire_g" "$fire_w") | $(verdict "$fire_w" "<" "$fire_g") |"
+  echo "| (f) unbuffered ping-pong | ≥ 2 × faster than Go | $(u "$pp_w" ns) | Go $(u "$pp_g" ns), Python $(u "$pp_p" ns) | Go/Wyn $(ratio "$pp_g" "$pp_w") | $(verdict "$(ratio "$pp_g" "$pp_w")" ">=" 2) |"
+  echo "| (g) 10 000 tasks sleep 100 ms | ≤ 120 ms wall | $(u "$sl_w" ms) | Go $(u "$sl_g" ms), Python $(u "$sl_p" ms) | Wyn/Go $(ratio "$sl_w" "$sl_g") | $(verdict "$sl_w" "<=" 120) |"
+  echo
+  echo "tokio figures in DESIGN.md were not measured here (no tokio in this run);"
+  echo "the verdicts compare with the peers of this run only."
+  echo
+  echo "## Startup: whole process (hyperfine -N, --warmup 5, $STARTUP_RUNS runs, median)"
+  echo
+  echo "| command | median ms | vs Wyn |"
+  echo "|---|---|---|"
+  echo "| \`./wyn $B/wyn/hello.wyn\` | $startup_wyn | 1 |"
+  echo "| \`tcc -run $B/c/hello.c\` | $startup_tcc | $(ratio "$startup_tcc" "$startup_wyn") |"
+  echo "| \`$PY -c 'print(1)'\` | $startup_py | $(ratio "$startup_py" "$startup_wyn") |"
+  echo
+  echo "## fib(35): whole process (hyperfine -N, $FIB_RUNS runs, median)"
+  echo
+  echo "| how | median ms | ratio |"
+  echo "|---|---|---|"
+  echo "| Wyn JIT \`./wyn fib.wyn\` | $fib_jit | $(ratio "$fib_jit" "$fib_tcc") × tcc -run |"
+  echo "| C \`tcc -run fib.c\` | $fib_tcc | 1 |"
+  echo "| Wyn \`wyn build -O2\` | $fib_build | $(ratio "$fib_build" "$fib_gcc") × gcc -O2 |"
+  echo "| C \`gcc -O2\` | $fib_gcc | 1 |"
+  echo
+  echo "## Concurrency"
+  echo
+  echo "(a) Sequential spawn+await (in-program, µs per spawn+await):"
+  echo
+  echo "| N | Wyn | Go | Python asyncio | Go/Wyn |"
+  echo "|---|---|---|---|---|"
+  echo "| 10 000 | $seq_w10 | $seq_g10 | $seq_p10 | $(ratio "$seq_g10" "$seq_w10") |"
+  echo "| 100 000 | $seq_w100 | $seq_g100 | $seq_p100 | $(ratio "$seq_g100" "$seq_w100") |"
+  echo
+  echo "(b) Create N tasks, then await all (in-program ms; whole process in brackets):"
+  echo
+  echo "| N | Wyn | Go (channel per task) | Go (WaitGroup) | Python asyncio | best peer/Wyn |"
+  echo "|---|---|---|---|---|---|"
+  for n in "${CAP_NS[@]}"; do
+    a=$(ms many.wyn.$n.ns) b=$(ms many.go.$n.ns) c=$(ms many.gowg.$n.ns) d=$(ms many.py.$n.ns)
+    echo "| $n | $a ($(ms many.wyn.$n.wall)) | $b ($(ms many.go.$n.wall)) | $c ($(ms many.gowg.$n.wall)) | $d ($(ms many.py.$n.wall)) | $(ratio "$(minof "$b" "$c" "$d")" "$a") |"
+  done
+  echo
+  if [[ -z $CHART_NOTE ]]; then echo "![spawn capacity](spawn_capacity.svg)"; else echo "$CHART_NOTE"; fi
+  echo
+  echo "(c) Memory: peak RSS (\`/usr/bin/time -f %M\`) of the program with 100 000 tasks and"
+  echo "with 0 tasks (the baseline); per task = (peak − baseline) / 100 000."
+  echo
+  echo "| program | Wyn | Go | Python asyncio |"
+  echo "|---|---|---|---|"
+  echo "| create 100 000 then await: peak MB | $rss_w | $rss_g | $rss_p |"
+  echo "| same, 0 tasks: peak MB | $(mb many.wyn.0.rss) | $(mb many.go.0.rss) | $(mb many.py.0.rss) |"
+  echo "| same, bytes per task | $(per_task many.wyn.100000.rss many.wyn.0.rss 100000) | $(per_task many.go.100000.rss many.go.0.rss 100000) | $(per_task many.py.100000.rss many.py.0.rss 100000) |"
+  echo "| 100 000 parked on one channel: peak MB | $(mb parked.wyn.100000.rss) | $(mb parked.go.100000.rss) | $(mb parked.py.100000.rss) |"
+  echo "| same, 0 tasks: peak MB | $(mb parked.wyn.0.rss) | $(mb parked.go.0.rss) | $(mb parked.py.0.rss) |"
+  echo "| **bytes per parked task** | $park_w | $park_g | $park_p |"
+  echo
+  echo "(d) Deepest recursion inside a task:"
+  echo
+  echo "| | result |"
+  echo "|---|---|"
+  echo "| Wyn, depth 1 000 000, default stack | $( [[ -n ${V[deep.wyn.1000000.wall]:-} ]] && echo "ok, $(ms deep.wyn.1000000.ns) ms, peak RSS $(mb deep.wyn.1000000.rss) MB" || echo failed) |"
+  echo "| Wyn, depth 10⁹ (beyond any default) | ${V[deep.wyn.overflow]:-failed} |"
+  echo "| Go, depth 1 000 000 | $( [[ -n ${V[deep.go.1000000.wall]:-} ]] && echo "ok, $(ms deep.go.1000000.ns) ms, peak RSS $(mb deep.go.1000000.rss) MB" || echo failed) |"
+  echo "| Go, depth 10 000 000 (its stacks grow to 1 GB, then a fatal error) | $( [[ -n ${V[deep.go.10000000.wall]:-} ]] && echo "ok, $(ms deep.go.10000000.ns) ms, peak RSS $(mb deep.go.10000000.rss) MB" || echo failed) |"
+  echo "| Python, recursion until RecursionError | ${V[deep.py.depth]:-failed} frames (sys.getrecursionlimit() = ${V[py.recursionlimit]:-?}) |"
+  echo
+  echo "(e) Fire-and-forget spawns; each task adds 1 to a shared counter, main waits"
+  echo "for the counter (in-program ms; whole process in brackets):"
+  echo
+  echo "| | N | ms |"
+  echo "|---|---|---|"
+  echo "| Wyn \`spawn bump(c)\` | 1 000 000 | $fire_w ($(ms fire.wyn.wall)) |"
+  echo "| Go \`go bump()\` | 1 000 000 | $fire_g ($(ms fire.go.wall)) |"
+  echo "| Python \`create_task\` | 100 000 (1 000 000 pending tasks would need ~1 GB) | $fire_p ($(ms fire.py.wall)) |"
+  echo
+  echo "(f) Unbuffered channel ping-pong, $PP_N round trips (ns per round trip):"
+  echo
+  echo "| Wyn | Go | Python asyncio (two Queue(1)) | Go/Wyn |"
+  echo "|---|---|---|---|"
+  echo "| $pp_w | $pp_g | $pp_p | $(ratio "$pp_g" "$pp_w") |"
+  echo
+  echo "(g) 10 000 tasks each sleeping 100 ms, then awaited (ms; ideal 100):"
+  echo
+  echo "| | Wyn | Go | Python asyncio |"
+  echo "|---|---|---|---|"
+  echo "| in-program | $sl_w | $sl_g | $sl_p |"
+  echo "| whole process | $sl_ww | $sl_gw | $sl_pw |"
+  echo
+  echo "## Language: strings, maps, sorting"
+  echo
+  echo "In-program ms (whole process in brackets). Word count reads a ${WC_DISTINCT:-?}-word-vocabulary,"
+  echo "10 MB text made by \`python/gen_text.py\`; sort times only the sort of 1 000 000 ints."
+  echo "Aim (issue 4): JIT faster than Python on all three, \`wyn build -O2\` within 2 × Go."
+  echo
+  echo "| benchmark | Wyn JIT | Wyn build -O2 | Python | Go | Python/JIT | build/Go |"
+  echo "|---|---|---|---|---|---|---|"
+  for b in sb wc sort; do
+    case $b in sb) t="StringBuilder, 1 000 000 appends" ;; wc) t="word count, 10 MB" ;; sort) t="sort 1 000 000 ints" ;; esac
+    j=$(ms $b.wyn.ns) w=$(ms $b.wynb.ns) p=$(ms $b.py.ns) g=$(ms $b.go.ns)
+    echo "| $t | $j ($(ms $b.wyn.wall)) | $w ($(ms $b.wynb.wall)) | $p ($(ms $b.py.wall)) | $g ($(ms $b.go.wall)) | $(ratio "$p" "$j") | $(ratio "$w" "$g") |"
+  done
+  echo
+  echo "## Failures"
+  echo
+  if ((${#F[@]} == 0)); then
+    echo "None: every program ran and printed its checked result."
+  else
+    for k in $(printf '%s\n' "${!F[@]}" | sort); do echo "- \`$k\`: ${F[$k]}"; done
+  fi
+} >"$RESULTS"
+
+log "wrote $RESULTS${CHART_NOTE:+ ($CHART_NOTE)}"
+((${#F[@]} == 0)) || log "${#F[@]} measurements failed; see the Failures section"
+exit 0

@@ -1,0 +1,625 @@
+/*
+ * emit.c — the C emitter's driver: program layout, functions, lambdas,
+ * statements (loops, defer, parallel, select).  See emit.h.
+ *
+ * Every local of a Wyn function is declared at the top of its C function
+ * (each with a unique name), which gives SPEC §4's scoping for free:
+ * a bare assignment in a nested block stays visible for the rest of the
+ * function, and `var` shadowing just uses another C name.
+ */
+#include "emit_int.h"
+#include "diag.h"
+#include <stdlib.h>
+#include <string.h>
+
+Emitter em;
+
+int new_tmp(void) { return ++em.tmp; }
+
+wyn_loc_t loc_of(Node *n) { return (n->file << 20) | (n->line & 0xFFFFF); }
+
+static void indent_nl(Buf *b) { buf_puts(b, "\n    "); }
+
+/* Runs the defers registered since `base`, innermost first. */
+void emit_defers_to(Buf *b, int base)
+{
+    for (int i = em.defers.len - 1; i >= base; i--) {
+        Node *d = em.defers.items[i];
+        if (d->a->kind == N_BLOCK)
+            emit_stmt(b, d->a);
+        else
+            emit_stmt(b, d->a);
+    }
+}
+
+void emit_block_body(Buf *b, Node *block)
+{
+    if (block->kind != N_BLOCK) {
+        emit_stmt(b, block);
+        return;
+    }
+    int base = em.defers.len;
+    for (int i = 0; i < block->list.len; i++)
+        emit_stmt(b, block->list.items[i]);
+    /* defers of a nested block run at function exit; keep them registered
+     * only for blocks that are function bodies (handled by the caller) */
+    (void)base;
+}
+
+static void emit_assign_to(Buf *b, Node *target, Node *value, int op)
+{
+    Type *tt = type_prune(target->type);
+    if (target->kind == N_IDENT && !strcmp(target->name, "_")) {
+        buf_puts(b, "(void)(");
+        emit_expr(b, value);
+        buf_puts(b, "); ");
+        return;
+    }
+    if (op == T_ASSIGN) {
+        emit_lvalue(b, target, 1);
+        buf_puts(b, " = ");
+        emit_expr(b, value);
+        buf_puts(b, "; ");
+        return;
+    }
+    /* compound: evaluate the target address once */
+    int k = new_tmp();
+    const char *ct = ctype(tt);
+    buf_printf(b, "{ %s *_lv%d = &", ct, k);
+    emit_lvalue(b, target, 0);
+    buf_puts(b, "; ");
+    const char *lv = arena_printf("(*_lv%d)", k);
+    if (tt->kind == TY_STR) {
+        buf_printf(b, "%s = rt_str_concat(%s, ", lv, lv);
+        emit_expr(b, value);
+        buf_puts(b, "); } ");
+        return;
+    }
+    if ((op == T_SLASHEQ || op == T_PERCENTEQ) && tt->kind == TY_INT) {
+        buf_printf(b, "wyn_int _d%d = ", k);
+        emit_expr(b, value);
+        buf_printf(b, "; if (_d%d == 0) rt_div_zero(%d); %s = _d%d == -1 ? %s : %s %c _d%d; } ", k, loc_of(target), lv, k,
+                   op == T_SLASHEQ ? arena_printf("(wyn_int)(0ULL - (wyn_uint)%s)", lv) : "0", lv,
+                   op == T_SLASHEQ ? '/' : '%', k);
+        return;
+    }
+    if (op == T_PERCENTEQ && tt->kind == TY_FLOAT) {
+        buf_printf(b, "%s = fmod(%s, ", lv, lv);
+        emit_expr(b, value);
+        buf_puts(b, "); } ");
+        return;
+    }
+    const char *cop = op == T_PLUSEQ ? "+=" : op == T_MINUSEQ ? "-=" : op == T_STAREQ ? "*=" : "/=";
+    buf_printf(b, "%s %s ", lv, cop);
+    emit_expr(b, value);
+    buf_puts(b, "; } ");
+}
+
+static void emit_var(Buf *b, Node *s)
+{
+    Sym **syms = s->aux;
+    int n = s->list.len;
+    if (!s->a) {
+        for (int i = 0; i < n; i++)
+            buf_printf(b, "%s = %s; ", syms[i]->cname, zero_value(syms[i]->type));
+        return;
+    }
+    if (n == 1) {
+        buf_printf(b, "%s = ", syms[0]->cname);
+        emit_expr(b, s->a);
+        buf_puts(b, "; ");
+        return;
+    }
+    int k = new_tmp();
+    if (s->ival) { /* var a, b = x, y */
+        buf_puts(b, "{ ");
+        for (int i = 0; i < n && i < s->a->list.len; i++) {
+            buf_printf(b, "%s _m%d_%d = ", ctype(syms[i]->type), k, i);
+            emit_expr(b, s->a->list.items[i]);
+            buf_puts(b, "; ");
+        }
+        for (int i = 0; i < n; i++)
+            buf_printf(b, "%s = _m%d_%d; ", syms[i]->cname, k, i);
+        buf_puts(b, "} ");
+        return;
+    }
+    buf_printf(b, "{ %s _u%d = ", ctype(s->a->type), k);
+    emit_expr(b, s->a);
+    buf_puts(b, "; ");
+    for (int i = 0; i < n; i++)
+        buf_printf(b, "%s = _u%d.f%d; ", syms[i]->cname, k, i);
+    buf_puts(b, "} ");
+}
+
+static void emit_for(Buf *b, Node *s)
+{
+    Sym **vars = s->aux;
+    int nv = s->list.len;
+    int k = new_tmp();
+    Node *it = s->a;
+    const char *v0 = nv > 0 && vars[0] ? vars[0]->cname : NULL;
+    const char *v1 = nv > 1 && vars[1] ? vars[1]->cname : NULL;
+    if (s->op == 1) {
+        buf_printf(b, "for (wyn_int _i%d = ", k);
+        emit_expr(b, it->a);
+        buf_printf(b, ", _n%d = ", k);
+        emit_expr(b, it->b);
+        buf_printf(b, "; _i%d %s _n%d; _i%d++) { %s = _i%d; ", k, it->ival ? "<=" : "<", k, k, v0, k);
+    } else if (s->op == 2) {
+        buf_printf(b, "{ wyn_int _a%d = ", k);
+        if (it->list.len >= 2) emit_expr(b, it->list.items[0]); else buf_puts(b, "0");
+        buf_printf(b, ", _b%d = ", k);
+        emit_expr(b, it->list.items[it->list.len >= 2 ? 1 : 0]);
+        buf_printf(b, ", _s%d = ", k);
+        if (it->list.len == 3) emit_expr(b, it->list.items[2]); else buf_puts(b, "1");
+        buf_printf(b, "; if (_s%d == 0) rt_panic(%d, \"range step must not be zero\"); "
+                      "for (wyn_int _i%d = _a%d; _s%d > 0 ? _i%d < _b%d : _i%d > _b%d; _i%d += _s%d) { %s = _i%d; ",
+                   k, loc_of(it), k, k, k, k, k, k, k, k, k, v0, k);
+    } else if (s->op == 3 || s->op == 5) {
+        Type *ct = type_prune(it->type);
+        buf_printf(b, "{ WynArr *_c%d = ", k);
+        if (s->op == 5) {
+            buf_puts(b, "rt_str_chars(");
+            emit_expr(b, it);
+            buf_puts(b, ")");
+        } else {
+            emit_expr(b, it);
+        }
+        const char *et = s->op == 5 ? "WynStr *" : ctype(ct->elem);
+        buf_printf(b, "; for (wyn_int _i%d = 0; _i%d < _c%d->len; _i%d++) { ", k, k, k, k);
+        if (s->ival) { /* zip pairs */
+            if (v0 && strcmp(vars[0]->name, "_")) buf_printf(b, "%s = ((%s *)_c%d->data)[_i%d].f0; ", v0, et, k, k);
+            if (v1 && strcmp(vars[1]->name, "_")) buf_printf(b, "%s = ((%s *)_c%d->data)[_i%d].f1; ", v1, et, k, k);
+        } else if (nv == 2) {
+            if (strcmp(vars[0]->name, "_")) buf_printf(b, "%s = _i%d; ", v0, k);
+            if (strcmp(vars[1]->name, "_")) buf_printf(b, "%s = ((%s *)_c%d->data)[_i%d]; ", v1, et, k, k);
+        } else if (strcmp(vars[0]->name, "_")) {
+            buf_printf(b, "%s = ((%s *)_c%d->data)[_i%d]; ", v0, et, k, k);
+        }
+    } else if (s->op == 4) {
+        Type *ct = type_prune(it->type);
+        buf_printf(b, "{ WynMap *_c%d = ", k);
+        emit_expr(b, it);
+        buf_printf(b, "; for (wyn_int _p%d = rt_map_next(_c%d, 0); _p%d >= 0; _p%d = rt_map_next(_c%d, _p%d + 1)) { ",
+                   k, k, k, k, k, k);
+        if (v0 && strcmp(vars[0]->name, "_"))
+            buf_printf(b, "%s = *(%s *)rt_map_key_at(_c%d, _p%d); ", v0, ctype(ct->key), k, k);
+        if (v1 && strcmp(vars[1]->name, "_"))
+            buf_printf(b, "%s = *(%s *)rt_map_val_at(_c%d, _p%d); ", v1, ctype(ct->elem), k, k);
+    } else {
+        buf_puts(b, "{ { ");
+    }
+    emit_block_body(b, s->b);
+    buf_puts(b, "} ");
+    if (s->op != 1)
+        buf_puts(b, "} ");
+}
+
+static void emit_parallel(Buf *b, Node *s)
+{
+    int k = new_tmp();
+    Node *blk = s->b;
+    buf_puts(b, "{ ");
+    if (s->a) {
+        buf_printf(b, "wyn_int _dl%d = rt_time_nanos() + (", k);
+        emit_expr(b, s->a);
+        buf_puts(b, ") * 1000000LL; ");
+    }
+    /* start every spawn, remembering which variable gets its value */
+    for (int i = 0; i < blk->list.len; i++) {
+        Node *st = blk->list.items[i];
+        if (st->kind == N_ASSIGN && !st->list.len && st->b->kind == N_SPAWN) {
+            buf_printf(b, "wyn_int _pf%d_%d = ", k, i);
+            emit_expr(b, st->b);
+            buf_puts(b, "; ");
+        } else if (st->kind == N_EXPR_STMT && st->a->kind == N_SPAWN) {
+            st->a->flags &= ~NF_STMT_SPAWN;
+            buf_printf(b, "wyn_int _pf%d_%d = ", k, i);
+            emit_expr(b, st->a);
+            buf_puts(b, "; ");
+        } else {
+            emit_stmt(b, st);
+        }
+    }
+    for (int i = 0; i < blk->list.len; i++) {
+        Node *st = blk->list.items[i];
+        int is_assign = st->kind == N_ASSIGN && !st->list.len && st->b->kind == N_SPAWN;
+        int is_spawn = st->kind == N_EXPR_STMT && st->a->kind == N_SPAWN;
+        if (!is_assign && !is_spawn)
+            continue;
+        Node *sp = is_assign ? st->b : st->a;
+        Type *rt = type_prune(sp->a->type);
+        const char *wait = s->a ? arena_printf("rt_await_until(_pf%d_%d, _dl%d, %d)", k, i, k, loc_of(sp))
+                                : arena_printf("rt_await(_pf%d_%d, %d)", k, i, loc_of(sp));
+        if (is_assign && !type_is_void(rt)) {
+            buf_printf(b, "{ const void *_pr = %s; ", wait);
+            Buf lv = {0};
+            emit_lvalue(&lv, st->a, 1);
+            buf_printf(b, "if (_pr) %s = *(const %s *)_pr; else { %s = %s; rt_task_cancel(_pf%d_%d); } } ",
+                       lv.data, ctype(rt), lv.data, zero_value(rt), k, i);
+            buf_free(&lv);
+        } else {
+            buf_printf(b, "if (!%s) rt_task_cancel(_pf%d_%d); ", wait, k, i);
+        }
+    }
+    buf_puts(b, "} ");
+}
+
+static void emit_select(Buf *b, Node *s)
+{
+    int k = new_tmp();
+    int n = 0, has_default = 0;
+    Node *timeout = NULL;
+    buf_puts(b, "{ ");
+    for (int i = 0; i < s->list.len; i++) {
+        Node *arm = s->list.items[i];
+        if (arm->ival == 2) has_default = 1;
+        else if (arm->ival == 1) timeout = arm->a;
+        else {
+            buf_printf(b, "%s _sv%d_%d; ", ctype(arm->a->type), k, i);
+            n++;
+        }
+    }
+    buf_printf(b, "WynSelCase _sc%d[%d]; ", k, n ? n : 1);
+    int j = 0;
+    for (int i = 0; i < s->list.len; i++) {
+        Node *arm = s->list.items[i];
+        if (arm->ival)
+            continue;
+        buf_printf(b, "_sc%d[%d].chan = ", k, j);
+        emit_expr(b, arm->a->a->a);
+        buf_printf(b, "; _sc%d[%d].out = &_sv%d_%d; _sc%d[%d].esize = sizeof _sv%d_%d; ", k, j, k, i, k, j, k, i);
+        j++;
+    }
+    buf_printf(b, "int _sr%d = rt_select(_sc%d, %d, ", k, k, n);
+    if (timeout) emit_expr(b, timeout); else buf_puts(b, "-1");
+    buf_printf(b, ", %d, %d); ", has_default, loc_of(s));
+    j = 0;
+    for (int i = 0; i < s->list.len; i++) {
+        Node *arm = s->list.items[i];
+        if (arm->ival == 2)
+            buf_printf(b, "if (_sr%d == WYN_SELECT_DEFAULT) { ", k);
+        else if (arm->ival == 1)
+            buf_printf(b, "if (_sr%d == WYN_SELECT_TIMEOUT) { ", k);
+        else {
+            buf_printf(b, "if (_sr%d == %d) { ", k, j++);
+            if (arm->sym)
+                buf_printf(b, "%s = _sv%d_%d; ", arm->sym->cname, k, i);
+        }
+        emit_block_body(b, arm->b);
+        buf_puts(b, "} ");
+    }
+    buf_puts(b, "} ");
+}
+
+void emit_stmt(Buf *b, Node *s)
+{
+    switch (s->kind) {
+    case N_VAR:
+        emit_var(b, s);
+        break;
+    case N_ASSIGN:
+        if (s->list.len) {
+            int k = new_tmp();
+            buf_puts(b, "{ ");
+            for (int i = 0; i < s->list.len; i++) {
+                Node *v = s->b->list.items[i];
+                buf_printf(b, "%s _ma%d_%d = ", ctype(s->list.items[i]->type ? s->list.items[i]->type : v->type), k, i);
+                emit_expr(b, v);
+                buf_puts(b, "; ");
+            }
+            for (int i = 0; i < s->list.len; i++) {
+                Node *t = s->list.items[i];
+                if (t->kind == N_IDENT && !strcmp(t->name, "_"))
+                    continue;
+                emit_lvalue(b, t, 1);
+                buf_printf(b, " = _ma%d_%d; ", k, i);
+            }
+            buf_puts(b, "} ");
+        } else {
+            emit_assign_to(b, s->a, s->b, s->op);
+        }
+        break;
+    case N_INCDEC:
+        buf_puts(b, "(");
+        emit_lvalue(b, s->a, 0);
+        buf_puts(b, s->op == T_PLUSPLUS ? ")++; " : ")--; ");
+        break;
+    case N_EXPR_STMT:
+        if (s->a->kind == N_MATCH) {
+            emit_match(b, s->a, NULL);
+            break;
+        }
+        buf_puts(b, "(void)(");
+        emit_expr(b, s->a);
+        buf_puts(b, "); ");
+        break;
+    case N_IF:
+        if (s->d) {
+            int k = new_tmp();
+            buf_printf(b, "{ %s _il%d = ", ctype(s->a->type), k);
+            emit_expr(b, s->a);
+            buf_puts(b, "; ");
+            emit_if_let(b, s->d, arena_printf("_il%d", k), s);
+            buf_puts(b, "} ");
+            break;
+        }
+        buf_puts(b, "if (");
+        emit_expr(b, s->a);
+        buf_puts(b, ") { ");
+        emit_block_body(b, s->b);
+        buf_puts(b, "} ");
+        if (s->c) {
+            buf_puts(b, "else { ");
+            emit_block_body(b, s->c);
+            buf_puts(b, "} ");
+        }
+        break;
+    case N_WHILE:
+        buf_puts(b, "while (");
+        emit_expr(b, s->a);
+        buf_puts(b, ") { ");
+        emit_block_body(b, s->b);
+        buf_puts(b, "} ");
+        break;
+    case N_FOR:
+        emit_for(b, s);
+        break;
+    case N_BREAK:
+        buf_puts(b, "break; ");
+        break;
+    case N_CONTINUE:
+        buf_puts(b, "continue; ");
+        break;
+    case N_RETURN: {
+        FnInfo *f = em.fn;
+        Type *rt = type_prune(f->ret);
+        if (f->is_entry) {
+            buf_puts(b, "return ");
+            if (s->a) emit_expr(b, s->a); else buf_puts(b, "0");
+            buf_puts(b, "; ");
+            break;
+        }
+        if (!s->a || type_is_void(rt)) {
+            if (s->a) {
+                buf_puts(b, "(void)(");
+                emit_expr(b, s->a);
+                buf_puts(b, "); ");
+            }
+            emit_defers_to(b, em.defer_base);
+            buf_puts(b, "return; ");
+            break;
+        }
+        if (em.defers.len > em.defer_base) {
+            int k = new_tmp();
+            buf_printf(b, "{ %s _ret%d = ", ctype(rt), k);
+            emit_expr(b, s->a);
+            buf_puts(b, "; ");
+            emit_defers_to(b, em.defer_base);
+            buf_printf(b, "return _ret%d; } ", k);
+        } else {
+            buf_puts(b, "return ");
+            emit_expr(b, s->a);
+            buf_puts(b, "; ");
+        }
+        break;
+    }
+    case N_DEFER:
+        vec_push(&em.defers, s);
+        break;
+    case N_PARALLEL:
+        emit_parallel(b, s);
+        break;
+    case N_SELECT:
+        emit_select(b, s);
+        break;
+    case N_BLOCK:
+        buf_puts(b, "{ ");
+        emit_block_body(b, s);
+        buf_puts(b, "} ");
+        break;
+    case N_FN:
+        buf_printf(b, "%s = ", s->sym->cname);
+        emit_expr(b, s->b);
+        buf_puts(b, "; ");
+        break;
+    default:
+        break;
+    }
+    indent_nl(b);
+}
+
+
+/* ------------------------------------------------------------ functions */
+
+const char *fn_value_wrapper(FnInfo *f)
+{
+    const char *name = arena_printf("fnv_%s", f->cname);
+    if (helper_done(name))
+        return name;
+    Buf h = {0};
+    buf_printf(&h, "static %s %s(void *env", ctype(f->ret), name);
+    for (int i = 0; i < f->nparams; i++)
+        buf_printf(&h, ", %s a%d", ctype(f->params[i]), i);
+    buf_printf(&h, ") {\n    (void)env;\n    %s%s(", type_is_void(f->ret) ? "" : "return ", f->cname);
+    for (int i = 0; i < f->nparams; i++)
+        buf_printf(&h, "%sa%d", i ? ", " : "", i);
+    buf_puts(&h, ");\n}\n");
+    buf_puts(&em.helpers, h.data);
+    buf_free(&h);
+    return name;
+}
+
+static void emit_signature(Buf *b, FnInfo *f)
+{
+    if (f->is_entry) {
+        buf_printf(b, "static wyn_int %s(void)", f->cname);
+        return;
+    }
+    buf_printf(b, "static %s %s(", ctype(f->ret), f->cname);
+    int first = 1;
+    if (f->is_lambda) {
+        buf_puts(b, "void *_envp");
+        first = 0;
+    }
+    for (int i = 0; i < f->nparams; i++) {
+        if (!first)
+            buf_puts(b, ", ");
+        first = 0;
+        if (i == 0 && f->is_method)
+            buf_printf(b, "%s *v_self", ctype(f->params[0]));
+        else
+            buf_printf(b, "%s %s", ctype(f->params[i]), f->param_syms[i]->cname);
+    }
+    if (first)
+        buf_puts(b, "void");
+    buf_puts(b, ")");
+}
+
+static void emit_function(FnInfo *f)
+{
+    if (f->is_extern || (!f->checked && !f->is_lambda && !f->is_entry) || !f->body)
+        return;
+    Buf *b = &em.code;
+    em.fn = f;
+    int saved_defers = em.defers.len;
+    int saved_base = em.defer_base;
+    em.defer_base = em.defers.len;
+    if (f->is_lambda && f->captures.len) {
+        buf_printf(&em.helpers, "struct env_%s {", f->cname);
+        for (int i = 0; i < f->captures.len; i++)
+            buf_printf(&em.helpers, " %s %s;", ctype(f->captures.items[i]->type), f->captures.items[i]->cname);
+        buf_puts(&em.helpers, " };\n");
+    }
+    emit_signature(&em.protos, f);
+    buf_puts(&em.protos, ";\n");
+    emit_signature(b, f);
+    buf_puts(b, " {\n    ");
+    if (f->is_lambda) {
+        if (f->captures.len)
+            buf_printf(b, "struct env_%s *_env = _envp;\n    ", f->cname);
+        else
+            buf_puts(b, "(void)_envp;\n    ");
+    }
+    for (int i = 0; i < f->locals.len; i++) {
+        Sym *s = f->locals.items[i];
+        Type *t = type_prune(s->type);
+        if (t->kind == TY_VOID)
+            continue;
+        buf_printf(b, "%s %s = %s;\n    ", ctype(t), s->cname,
+                   (t->kind == TY_OPT || t->kind == TY_RESULT || t->kind == TY_TUPLE || t->kind == TY_STRUCT ||
+                    t->kind == TY_ENUM || t->kind == TY_FN) ? "{0}" : "0");
+    }
+    Node *body = f->body;
+    if (f->is_lambda && body->kind != N_BLOCK) {
+        if (type_is_void(f->ret)) {
+            buf_puts(b, "(void)(");
+            emit_expr(b, body);
+            buf_puts(b, ");\n");
+        } else {
+            buf_puts(b, "return ");
+            emit_expr(b, body);
+            buf_puts(b, ";\n");
+        }
+    } else {
+        for (int i = 0; i < body->list.len; i++)
+            emit_stmt(b, body->list.items[i]);
+        emit_defers_to(b, em.defer_base);
+        if (f->is_entry)
+            buf_puts(b, "return 0;\n");
+        else if (!type_is_void(f->ret))
+            buf_printf(b, "rt_panic(%d, \"missing return value\");\n", loc_of(f->node));
+    }
+    buf_puts(b, "}\n\n");
+    em.defers.len = saved_defers;
+    em.defer_base = saved_base;
+}
+
+static const char prelude[] =
+    "static void wyn_fmt_int(WynSB *sb, wyn_int v, int q) { (void)q; rt_sb_append_int(sb, v); }\n"
+    "static void wyn_fmt_float(WynSB *sb, double v, int q) { (void)q; rt_sb_append_float(sb, v); }\n"
+    "static void wyn_fmt_bool(WynSB *sb, wyn_bool v, int q) { (void)q; rt_sb_append_bool(sb, v); }\n"
+    "static void wyn_fmt_str(WynSB *sb, WynStr *v, int q) { if (q) rt_sb_append_quoted(sb, v); else rt_sb_append(sb, v); }\n"
+    "static wyn_bool wyn_eq_int(wyn_int a, wyn_int b) { return a == b; }\n"
+    "static wyn_bool wyn_eq_float(double a, double b) { return a == b; }\n"
+    "static wyn_bool wyn_eq_bool(wyn_bool a, wyn_bool b) { return a == b; }\n";
+
+static void emit_c_string(Buf *b, const char *s)
+{
+    buf_puts(b, "\"");
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\')
+            buf_printf(b, "\\%c", *s);
+        else if ((unsigned char)*s < 32 || *s == '?')
+            buf_printf(b, "\\%03o", (unsigned char)*s);
+        else
+            buf_put(b, s, 1);
+    }
+    buf_puts(b, "\"");
+}
+
+char *emit_program(Program *prog)
+{
+    memset(&em, 0, sizeof em);
+    em.prog = prog;
+    /* resolve every remaining inference variable first */
+    for (int i = 0; i < prog->fns.len; i++) {
+        FnInfo *f = prog->fns.items[i];
+        for (int k = 0; k < f->locals.len; k++)
+            f->locals.items[k]->type = type_resolve(f->locals.items[k]->type);
+        f->ret = type_resolve(f->ret);
+        for (int k = 0; k < f->nparams; k++)
+            f->params[k] = type_resolve(f->params[k]);
+    }
+    for (int i = 0; i < prog->globals.len; i++)
+        prog->globals.items[i]->type = type_resolve(prog->globals.items[i]->type);
+    for (int i = 0; i < prog->fns.len; i++)
+        emit_function(prog->fns.items[i]);
+    for (int i = 0; i < prog->globals.len; i++) {
+        Sym *g = prog->globals.items[i];
+        Type *t = type_prune(g->type);
+        if (t->kind == TY_VOID)
+            continue;
+        const char *ct = ctype(t);
+        buf_printf(&em.globals, "static %s %s;\n", ct, g->cname);
+    }
+    Buf out = {0};
+    buf_puts(&out, "/* generated by wyn */\n");
+    buf_puts(&out, prelude);
+    buf_puts(&out, em.types.data ? em.types.data : "");
+    buf_puts(&out, em.protos.data ? em.protos.data : "");
+    buf_puts(&out, em.globals.data ? em.globals.data : "");
+    buf_puts(&out, em.helpers.data ? em.helpers.data : "");
+    buf_puts(&out, em.code.data ? em.code.data : "");
+    /* the entry: module code in import order, then main */
+    buf_puts(&out, "static wyn_int wyn_entry(void) {\n");
+    for (int i = 0; i < prog->modules.len; i++) {
+        Module *m = prog->modules.items[i];
+        if (!m->is_main)
+            buf_printf(&out, "    %s();\n", m->init->cname);
+    }
+    Module *mm = prog->main_module;
+    if (prog->user_main) {
+        buf_printf(&out, "    wyn_int rc = %s();\n    if (rc) return rc;\n", mm->init->cname);
+        if (type_is_void(prog->user_main->ret))
+            buf_printf(&out, "    %s();\n    return 0;\n", prog->user_main->cname);
+        else
+            buf_printf(&out, "    return %s();\n", prog->user_main->cname);
+    } else {
+        buf_printf(&out, "    return %s();\n", mm->init->cname);
+    }
+    buf_puts(&out, "}\n");
+    buf_puts(&out, "static const char *const wyn_files[] = {");
+    for (int i = 0; i < diag_file_count(); i++) {
+        emit_c_string(&out, diag_file(i)->path);
+        buf_puts(&out, ", ");
+    }
+    buf_printf(&out, "0 };\nconst WynProgram wyn_program = { wyn_files, %d, wyn_entry };\n", diag_file_count());
+    buf_puts(&out, "#ifndef WYN_JIT\nint main(int argc, char **argv) { return rt_main(&wyn_program, argc, argv); }\n#endif\n");
+    buf_free(&em.types);
+    buf_free(&em.protos);
+    buf_free(&em.globals);
+    buf_free(&em.helpers);
+    buf_free(&em.code);
+    return out.data;
+}

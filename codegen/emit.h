@@ -1,0 +1,17 @@
+/*
+ * emit.h — typed program → one C translation unit, written into memory.
+ *
+ * The text uses only wyn_rt.h (no system headers).  For the JIT the
+ * driver compiles it with WYN_JIT defined and calls rt_main itself; for
+ * --emit-c the unit carries its own main().
+ */
+#ifndef WYN_EMIT_H
+#define WYN_EMIT_H
+#include "check.h"
+
+typedef int wyn_loc_t;
+
+/* Returns the generated C (malloc'd, NUL-terminated). */
+char *emit_program(Program *prog);
+
+#endif

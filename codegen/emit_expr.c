@@ -1,0 +1,1023 @@
+/*
+ * emit_expr.c — C for Wyn expressions.  Expressions that need temporaries
+ * or control flow become GNU statement expressions ({ ... }), which both
+ * tcc and gcc accept.
+ */
+#include "emit_int.h"
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static void emit_call(Buf *b, Node *n);
+
+void emit_str_literal(Buf *b, const char *s, int len)
+{
+    static VEC(const char *) lits;
+    static VEC(int) lens;
+    int id = -1;
+    for (int i = 0; i < lits.len; i++)
+        if (lens.items[i] == len && memcmp(lits.items[i], s, (size_t)len) == 0)
+            id = i;
+    if (id < 0) {
+        id = lits.len;
+        vec_push(&lits, s);
+        vec_push(&lens, len);
+        buf_printf(&em.globals, "static WYN_STR_LIT_TYPE(%d) wyn_lit%d = { -1, %d, \"", len + 1, id, len);
+        for (int i = 0; i < len; i++) {
+            unsigned char c = (unsigned char)s[i];
+            if (c == '"' || c == '\\')
+                buf_printf(&em.globals, "\\%c", c);
+            else if (c >= 32 && c < 127 && c != '?')
+                buf_put(&em.globals, (const char *)&c, 1);
+            else
+                buf_printf(&em.globals, "\\%03o", c);
+        }
+        buf_puts(&em.globals, "\" };\n");
+    }
+    buf_printf(b, "((WynStr *)&wyn_lit%d)", id);
+}
+
+/* Is n an lvalue whose evaluation has no side effects (safe to repeat)? */
+int is_pure_lvalue(Node *n)
+{
+    if (n->kind == N_IDENT)
+        return n->sym && (n->sym->kind == SYM_LOCAL || n->sym->kind == SYM_GLOBAL);
+    if (n->kind == N_MEMBER && (n->op == MEM_FIELD || n->op == MEM_TUPLE) && !(n->flags & NF_OPTCHAIN))
+        return is_pure_lvalue(n->a);
+    return 0;
+}
+
+static int is_captured(Sym *s)
+{
+    for (FnInfo *f = em.fn; f && f->is_lambda; f = NULL)
+        for (int i = 0; i < f->captures.len; i++)
+            if (f->captures.items[i] == s)
+                return 1;
+    return 0;
+}
+
+static void emit_ident(Buf *b, Node *n)
+{
+    if (n->op == MEM_VARIANT && !n->sym) {
+        buf_printf(b, "((%s){ .tag = %d })", ctype(n->type), (int)n->ival);
+        return;
+    }
+    if (n->op == MEM_FNVALUE) {
+        buf_printf(b, "((WynFn){ (void *)%s, 0 })", fn_value_wrapper(n->aux));
+        return;
+    }
+    Sym *s = n->sym;
+    if (!s) {
+        buf_puts(b, "0");
+        return;
+    }
+    if (is_captured(s)) {
+        buf_printf(b, "(_env->%s)", s->cname);
+        return;
+    }
+    if (!strcmp(s->name, "self") && s->kind == SYM_LOCAL && s->owner && s->owner->is_method &&
+        s->owner->param_syms[0] == s) {
+        buf_puts(b, "(*v_self)");
+        return;
+    }
+    buf_puts(b, s->cname);
+}
+
+static void emit_int_literal(Buf *b, long long v)
+{
+    if (v == (-9223372036854775807LL - 1))
+        buf_puts(b, "(-9223372036854775807LL - 1)");
+    else if (v < 0)
+        buf_printf(b, "(%lldLL)", v);
+    else
+        buf_printf(b, "%lldLL", v);
+}
+
+static void emit_float_literal(Buf *b, double v)
+{
+    if (isinf(v))
+        buf_puts(b, v > 0 ? "(1.0/0.0)" : "(-1.0/0.0)");
+    else if (isnan(v))
+        buf_puts(b, "(0.0/0.0)");
+    else {
+        char tmp[64];
+        snprintf(tmp, sizeof tmp, "%.17g", v);
+        if (!strpbrk(tmp, ".eEn"))
+            strcat(tmp, ".0");
+        buf_printf(b, "(%s)", tmp);
+    }
+}
+
+static int loc(Node *n) { return loc_of(n); }
+
+static void emit_binary(Buf *b, Node *n)
+{
+    Type *lt = type_prune(n->a->type);
+    int op = n->op;
+    if (op == T_AND || op == T_OR) {
+        buf_puts(b, "(");
+        emit_expr(b, n->a);
+        buf_puts(b, op == T_AND ? " && " : " || ");
+        emit_expr(b, n->b);
+        buf_puts(b, ")");
+        return;
+    }
+    if (op == T_IN || op == T_NOT) {
+        Type *rt = type_prune(n->b->type);
+        buf_puts(b, op == T_NOT ? "(!" : "(");
+        if (rt->kind == TY_STR) {
+            buf_puts(b, "rt_str_contains(");
+            emit_expr(b, n->b);
+            buf_puts(b, ", ");
+            emit_expr(b, n->a);
+            buf_puts(b, ")");
+        } else if (rt->kind == TY_MAP) {
+            buf_printf(b, "(rt_map_find_%s(", type_prune(rt->key)->kind == TY_STR ? "s" : "i");
+            emit_expr(b, n->b);
+            buf_puts(b, ", ");
+            emit_expr(b, n->a);
+            buf_puts(b, ") != 0)");
+        } else {
+            int t = new_tmp();
+            buf_printf(b, "({ %s _e%d = ", ctype(rt->elem), t);
+            emit_expr(b, n->a);
+            buf_puts(b, "; rt_arr_index_of(");
+            emit_expr(b, n->b);
+            buf_printf(b, ", &_e%d, %s) >= 0; })", t, eqp_fn(rt->elem));
+        }
+        buf_puts(b, ")");
+        return;
+    }
+    Type *pt = type_prune(n->a->type), *qt = type_prune(n->b->type);
+    if (op == T_EQ || op == T_NE) {
+        const char *neg = op == T_NE ? "!" : "";
+        if (pt->kind == TY_OPT && n->b->kind == N_NONE) {
+            buf_printf(b, "(%s!(", op == T_NE ? "!" : "");
+            emit_expr(b, n->a);
+            buf_puts(b, ").some)");
+            return;
+        }
+        if (pt->kind == TY_INT || pt->kind == TY_FLOAT || pt->kind == TY_BOOL || pt->kind == TY_PTR ||
+            pt->kind == TY_FUTURE || pt->kind == TY_CHAN) {
+            buf_puts(b, "(");
+            emit_expr(b, n->a);
+            buf_puts(b, op == T_EQ ? " == " : " != ");
+            if (pt->kind == TY_PTR && qt->kind == TY_INT)
+                buf_puts(b, "(void *)");
+            emit_expr(b, n->b);
+            buf_puts(b, ")");
+            return;
+        }
+        buf_printf(b, "(%s%s(", neg, eq_fn(pt));
+        emit_expr(b, n->a);
+        buf_puts(b, ", ");
+        emit_expr(b, n->b);
+        buf_puts(b, "))");
+        return;
+    }
+    if ((op == T_LT || op == T_LE || op == T_GT || op == T_GE) && pt->kind == TY_STR) {
+        buf_puts(b, "(rt_str_cmp(");
+        emit_expr(b, n->a);
+        buf_puts(b, ", ");
+        emit_expr(b, n->b);
+        buf_printf(b, ") %s 0)", op == T_LT ? "<" : op == T_LE ? "<=" : op == T_GT ? ">" : ">=");
+        return;
+    }
+    if (op == T_PLUS && pt->kind == TY_STR) {
+        buf_puts(b, "rt_str_concat(");
+        emit_expr(b, n->a);
+        buf_puts(b, ", ");
+        emit_expr(b, n->b);
+        buf_puts(b, ")");
+        return;
+    }
+    if (op == T_PLUS && pt->kind == TY_ARRAY) {
+        buf_puts(b, "rt_arr_concat(");
+        emit_expr(b, n->a);
+        buf_puts(b, ", ");
+        emit_expr(b, n->b);
+        buf_puts(b, ")");
+        return;
+    }
+    if (op == T_STAR && pt->kind == TY_STR) {
+        buf_puts(b, "rt_str_repeat(");
+        emit_expr(b, n->a);
+        buf_puts(b, ", ");
+        emit_expr(b, n->b);
+        buf_puts(b, ")");
+        return;
+    }
+    if ((op == T_SLASH || op == T_PERCENT) && lt->kind == TY_INT) {
+        if (n->b->kind == N_INT && n->b->ival != 0 && n->b->ival != -1) {
+            buf_puts(b, "(");
+            emit_expr(b, n->a);
+            buf_printf(b, " %c ", op == T_SLASH ? '/' : '%');
+            emit_expr(b, n->b);
+            buf_puts(b, ")");
+            return;
+        }
+        int t = new_tmp();
+        buf_printf(b, "({ wyn_int _x%d = ", t);
+        emit_expr(b, n->a);
+        buf_printf(b, ", _y%d = ", t);
+        emit_expr(b, n->b);
+        buf_printf(b, "; if (_y%d == 0) rt_div_zero(%d); ", t, loc(n));
+        if (op == T_SLASH)
+            buf_printf(b, "_y%d == -1 ? (wyn_int)(0ULL - (wyn_uint)_x%d) : _x%d / _y%d; })", t, t, t, t);
+        else
+            buf_printf(b, "_y%d == -1 ? 0 : _x%d %% _y%d; })", t, t, t);
+        return;
+    }
+    if (op == T_PERCENT && lt->kind == TY_FLOAT) {
+        buf_puts(b, "fmod(");
+        emit_expr(b, n->a);
+        buf_puts(b, ", ");
+        emit_expr(b, n->b);
+        buf_puts(b, ")");
+        return;
+    }
+    const char *cop;
+    switch (op) {
+    case T_PLUS: cop = "+"; break;
+    case T_MINUS: cop = "-"; break;
+    case T_STAR: cop = "*"; break;
+    case T_SLASH: cop = "/"; break;
+    case T_LT: cop = "<"; break;
+    case T_LE: cop = "<="; break;
+    case T_GT: cop = ">"; break;
+    case T_GE: cop = ">="; break;
+    case T_AMP: cop = "&"; break;
+    case T_PIPE: cop = "|"; break;
+    case T_CARET: cop = "^"; break;
+    case T_SHL: cop = "<<"; break;
+    case T_SHR: cop = ">>"; break;
+    default: cop = "?";
+    }
+    buf_puts(b, "(");
+    emit_expr(b, n->a);
+    buf_printf(b, " %s ", cop);
+    emit_expr(b, n->b);
+    buf_puts(b, ")");
+}
+
+/* Emits an addressable element access for arrays: ((T *)a->data)[i]. */
+static void emit_index(Buf *b, Node *n, int for_write)
+{
+    Type *ct = type_prune(n->a->type);
+    if (ct->kind == TY_STR) {
+        buf_puts(b, "rt_str_at(");
+        emit_expr(b, n->a);
+        buf_puts(b, ", ");
+        emit_expr(b, n->b);
+        buf_printf(b, ", %d)", loc(n));
+        return;
+    }
+    if (ct->kind == TY_MAP) {
+        const char *k = type_prune(ct->key)->kind == TY_STR ? "s" : "i";
+        buf_printf(b, "(*(%s *)rt_map_%s_%s(", ctype(ct->elem), for_write ? "slot" : "get", k);
+        emit_expr(b, n->a);
+        buf_puts(b, ", ");
+        emit_expr(b, n->b);
+        if (!for_write)
+            buf_printf(b, ", %d", loc(n));
+        buf_puts(b, "))");
+        return;
+    }
+    if (ct->kind == TY_TUPLE) {
+        buf_puts(b, "(");
+        emit_expr(b, n->a);
+        buf_printf(b, ").f%d", (int)n->b->ival);
+        return;
+    }
+    const char *et = ctype(ct->elem);
+    if (n->a->kind == N_IDENT && is_pure_lvalue(n->a)) {
+        Buf arr = {0};
+        emit_expr(&arr, n->a);
+        buf_printf(b, "(((%s *)%s->data)[wyn_idx(%s->len, ", et, arr.data, arr.data);
+        emit_expr(b, n->b);
+        buf_printf(b, ", %d)])", loc(n));
+        buf_free(&arr);
+        return;
+    }
+    buf_printf(b, "(*(%s *)wyn_at(", et);
+    emit_expr(b, n->a);
+    buf_puts(b, ", ");
+    emit_expr(b, n->b);
+    buf_printf(b, ", %d))", loc(n));
+}
+
+void emit_lvalue(Buf *b, Node *n, int for_write)
+{
+    if (n->kind == N_INDEX)
+        emit_index(b, n, for_write);
+    else
+        emit_expr(b, n);
+}
+
+static void emit_member(Buf *b, Node *n)
+{
+    switch (n->op) {
+    case MEM_FIELD:
+        if (n->flags & NF_OPTCHAIN) {
+            Type *ot = type_prune(n->a->type);
+            Type *inner = type_prune(ot->elem);
+            Type *ft = type_prune(inner->decl->fields.items[n->ival].type);
+            int t = new_tmp();
+            buf_printf(b, "({ %s _o%d = ", ctype(ot), t);
+            emit_expr(b, n->a);
+            buf_printf(b, "; %s _r%d = {0}; if (_o%d.some) { ", ctype(n->type), t, t);
+            if (ft->kind == TY_OPT)
+                buf_printf(b, "_r%d = _o%d.val.f_%s; ", t, t, n->name);
+            else
+                buf_printf(b, "_r%d.some = 1; _r%d.val = _o%d.val.f_%s; ", t, t, t, n->name);
+            buf_printf(b, "} _r%d; })", t);
+            return;
+        }
+        buf_puts(b, "(");
+        emit_expr(b, n->a);
+        buf_printf(b, ").f_%s", n->name);
+        return;
+    case MEM_TUPLE:
+        buf_puts(b, "(");
+        emit_expr(b, n->a);
+        buf_printf(b, ").f%d", (int)n->ival);
+        return;
+    case MEM_VARIANT:
+        buf_printf(b, "((%s){ .tag = %d })", ctype(n->type), (int)n->ival);
+        return;
+    case MEM_GLOBAL:
+        buf_puts(b, n->sym->cname);
+        return;
+    case MEM_FNVALUE:
+        buf_printf(b, "((WynFn){ (void *)%s, 0 })", fn_value_wrapper(n->aux));
+        return;
+    case MEM_CONST:
+        buf_puts(b, !strcmp(n->sval, "Math.PI") ? "3.141592653589793" : "2.718281828459045");
+        return;
+    }
+    buf_puts(b, "0");
+}
+
+static void emit_array_lit(Buf *b, Node *n)
+{
+    Type *t = type_prune(n->type);
+    const char *et = ctype(t->elem);
+    int k = new_tmp();
+    buf_printf(b, "({ WynArr *_a%d = rt_arr_new(sizeof(%s), %d); ", k, et, n->list.len);
+    for (int i = 0; i < n->list.len; i++) {
+        buf_printf(b, "*(%s *)rt_arr_push_slot(_a%d) = ", et, k);
+        emit_expr(b, n->list.items[i]);
+        buf_puts(b, "; ");
+    }
+    buf_printf(b, "_a%d; })", k);
+}
+
+static void emit_map_lit(Buf *b, Node *n)
+{
+    Type *t = type_prune(n->type);
+    int str = type_prune(t->key)->kind == TY_STR;
+    const char *vt = ctype(t->elem);
+    int k = new_tmp();
+    buf_printf(b, "({ WynMap *_m%d = rt_map_new(%d, sizeof(%s)); ", k, str, vt);
+    for (int i = 0; i < n->list.len; i++) {
+        buf_printf(b, "*(%s *)rt_map_slot_%s(_m%d, ", vt, str ? "s" : "i", k);
+        emit_expr(b, n->list.items[i]);
+        buf_puts(b, ") = ");
+        emit_expr(b, n->list2.items[i]);
+        buf_puts(b, "; ");
+    }
+    buf_printf(b, "_m%d; })", k);
+}
+
+static void emit_lambda(Buf *b, Node *n)
+{
+    FnInfo *f = n->aux;
+    if (!f->captures.len) {
+        buf_printf(b, "((WynFn){ (void *)%s, 0 })", f->cname);
+        return;
+    }
+    int k = new_tmp();
+    buf_printf(b, "({ struct env_%s *_e%d = rt_alloc(sizeof *_e%d); ", f->cname, k, k);
+    for (int i = 0; i < f->captures.len; i++) {
+        Sym *s = f->captures.items[i];
+        buf_printf(b, "_e%d->%s = ", k, s->cname);
+        Node id = { .kind = N_IDENT, .sym = s, .name = s->name };
+        emit_ident(b, &id);
+        buf_puts(b, "; ");
+    }
+    buf_printf(b, "(WynFn){ (void *)%s, _e%d }; })", f->cname, k);
+}
+
+/* The value of a block: statements, then `result = last expression`. */
+void emit_expr_block_value(Buf *b, Node *block, const char *result)
+{
+    if (block->kind != N_BLOCK) {
+        if (result && !type_is_void(block->type)) {
+            buf_printf(b, "%s = ", result);
+            emit_expr(b, block);
+            buf_puts(b, "; ");
+        } else if (block->kind == N_RETURN || block->kind == N_BREAK || block->kind == N_CONTINUE ||
+                   block->kind == N_ASSIGN || block->kind == N_INCDEC) {
+            emit_stmt(b, block);
+        } else {
+            emit_expr(b, block);
+            buf_puts(b, "; ");
+        }
+        return;
+    }
+    buf_puts(b, "{ ");
+    int base = em.defers.len;
+    for (int i = 0; i < block->list.len; i++) {
+        Node *s = block->list.items[i];
+        if (i == block->list.len - 1 && s->kind == N_EXPR_STMT && result && !type_is_void(s->a->type)) {
+            buf_printf(b, "%s = ", result);
+            emit_expr(b, s->a);
+            buf_puts(b, "; ");
+        } else {
+            emit_stmt(b, s);
+        }
+    }
+    emit_defers_to(b, base);
+    buf_puts(b, "} ");
+}
+
+static void emit_if_expr(Buf *b, Node *n)
+{
+    int k = new_tmp();
+    int is_void = type_is_void(n->type);
+    const char *r = is_void ? NULL : arena_printf("_r%d", k);
+    buf_puts(b, "({ ");
+    if (!is_void)
+        buf_printf(b, "%s %s; ", ctype(n->type), r);
+    for (Node *c = n; c; ) {
+        buf_puts(b, "if (");
+        emit_expr(b, c->a);
+        buf_puts(b, ") ");
+        emit_expr_block_value(b, c->b, r);
+        if (c->c && c->c->kind == N_IF_EXPR) {
+            buf_puts(b, "else ");
+            c = c->c;
+            continue;
+        }
+        if (c->c) {
+            buf_puts(b, "else ");
+            emit_expr_block_value(b, c->c, r);
+        }
+        break;
+    }
+    if (!is_void)
+        buf_printf(b, "%s; })", r);
+    else
+        buf_puts(b, "(void)0; })");
+}
+
+/* ---------------------------------------------------------------- match */
+
+/* Emits a C condition testing pattern p against the value expression v. */
+static void emit_pattern_test(Buf *b, Node *p, const char *v, Type *t)
+{
+    t = type_prune(t);
+    switch (p->kind) {
+    case N_PAT_WILD: case N_PAT_BIND:
+        buf_puts(b, "1");
+        return;
+    case N_PAT_LIT:
+        if (t->kind == TY_STR) {
+            buf_printf(b, "rt_str_eq(%s, ", v);
+            emit_expr(b, p->a);
+            buf_puts(b, ")");
+        } else {
+            buf_printf(b, "(%s == ", v);
+            emit_expr(b, p->a);
+            buf_puts(b, ")");
+        }
+        return;
+    case N_PAT_RANGE:
+        buf_printf(b, "(%s >= ", v);
+        emit_expr(b, p->a);
+        buf_printf(b, " && %s %s ", v, p->ival ? "<=" : "<");
+        emit_expr(b, p->b);
+        buf_puts(b, ")");
+        return;
+    case N_PAT_OR:
+        buf_puts(b, "(");
+        for (int i = 0; i < p->list.len; i++) {
+            if (i) buf_puts(b, " || ");
+            emit_pattern_test(b, p->list.items[i], v, t);
+        }
+        buf_puts(b, ")");
+        return;
+    case N_PAT_NONE:
+        buf_printf(b, "!(%s).some", v);
+        return;
+    case N_PAT_VARIANT:
+        if (t->kind == TY_OPT) {
+            buf_printf(b, "((%s).some", v);
+            if (p->list.len) {
+                buf_puts(b, " && ");
+                emit_pattern_test(b, p->list.items[0], arena_printf("(%s).val", v), t->elem);
+            }
+            buf_puts(b, ")");
+            return;
+        }
+        if (t->kind == TY_RESULT) {
+            buf_printf(b, "(%s(%s).ok", p->ival ? "" : "!", v);
+            if (p->list.len) {
+                buf_puts(b, " && ");
+                emit_pattern_test(b, p->list.items[0], arena_printf("(%s).%s", v, p->ival ? "val" : "err"),
+                                  p->ival ? t->elem : t->key);
+            }
+            buf_puts(b, ")");
+            return;
+        }
+        if (t->kind == TY_ENUM) {
+            Variant *var = &t->decl->variants.items[p->ival];
+            buf_printf(b, "((%s).tag == %d", v, (int)p->ival);
+            for (int i = 0; i < p->list.len && i < var->npayload; i++) {
+                buf_puts(b, " && ");
+                emit_pattern_test(b, p->list.items[i],
+                                  arena_printf("%s(%s).u.v%d.f%d", var->boxed[i] ? "*" : "", v, (int)p->ival, i),
+                                  var->payload[i]);
+            }
+            buf_puts(b, ")");
+            return;
+        }
+        buf_puts(b, "0");
+        return;
+    case N_PAT_STRUCT:
+        buf_puts(b, "(1");
+        for (int i = 0; i < p->list.len; i++) {
+            Node *f = p->list.items[i];
+            if (f->a) {
+                buf_puts(b, " && ");
+                emit_pattern_test(b, f->a, arena_printf("(%s).f_%s", v, f->name),
+                                  t->decl->fields.items[f->ival].type);
+            }
+        }
+        buf_puts(b, ")");
+        return;
+    default:
+        buf_puts(b, "0");
+    }
+}
+
+/* Assigns the names a pattern binds. */
+static void emit_pattern_binds(Buf *b, Node *p, const char *v, Type *t)
+{
+    t = type_prune(t);
+    switch (p->kind) {
+    case N_PAT_BIND:
+        if (p->sym)
+            buf_printf(b, "%s = %s; ", p->sym->cname, v);
+        return;
+    case N_PAT_VARIANT:
+        if (t->kind == TY_OPT && p->list.len) {
+            emit_pattern_binds(b, p->list.items[0], arena_printf("(%s).val", v), t->elem);
+        } else if (t->kind == TY_RESULT && p->list.len) {
+            emit_pattern_binds(b, p->list.items[0], arena_printf("(%s).%s", v, p->ival ? "val" : "err"),
+                               p->ival ? t->elem : t->key);
+        } else if (t->kind == TY_ENUM) {
+            Variant *var = &t->decl->variants.items[p->ival];
+            for (int i = 0; i < p->list.len && i < var->npayload; i++)
+                emit_pattern_binds(b, p->list.items[i],
+                                   arena_printf("%s(%s).u.v%d.f%d", var->boxed[i] ? "*" : "", v, (int)p->ival, i),
+                                   var->payload[i]);
+        }
+        return;
+    case N_PAT_STRUCT:
+        for (int i = 0; i < p->list.len; i++) {
+            Node *f = p->list.items[i];
+            const char *fv = arena_printf("(%s).f_%s", v, f->name);
+            if (f->a)
+                emit_pattern_binds(b, f->a, fv, t->decl->fields.items[f->ival].type);
+            else if (f->sym)
+                buf_printf(b, "%s = %s; ", f->sym->cname, fv);
+        }
+        return;
+    default:
+        return;
+    }
+}
+
+/* match as statement (result NULL) or expression. */
+void emit_match(Buf *b, Node *m, const char *result)
+{
+    int k = new_tmp();
+    Type *st = m->a->type;
+    const char *sv = arena_printf("_s%d", k);
+    buf_printf(b, "{ %s %s = ", ctype(st), sv);
+    emit_expr(b, m->a);
+    buf_puts(b, "; ");
+    for (int i = 0; i < m->list.len; i++) {
+        Node *arm = m->list.items[i];
+        buf_puts(b, "if (");
+        emit_pattern_test(b, arm->a, sv, st);
+        buf_printf(b, ") { ");
+        emit_pattern_binds(b, arm->a, sv, st);
+        if (arm->b) {
+            buf_puts(b, "if (");
+            emit_expr(b, arm->b);
+            buf_puts(b, ") { ");
+        }
+        emit_expr_block_value(b, arm->c, arm->type && !type_is_void(arm->type) ? result : NULL);
+        buf_printf(b, "goto _mend%d; ", k);
+        if (arm->b)
+            buf_puts(b, "} ");
+        buf_puts(b, "} ");
+    }
+    if (result)
+        buf_printf(b, "rt_panic(%d, \"no match arm matched\"); ", loc(m));
+    buf_printf(b, "_mend%d: ; } ", k);
+}
+
+void emit_if_let(Buf *b, Node *pat, const char *v, Node *s)
+{
+    buf_puts(b, "if (");
+    emit_pattern_test(b, pat, v, s->a->type);
+    buf_puts(b, ") { ");
+    emit_pattern_binds(b, pat, v, s->a->type);
+    emit_block_body(b, s->b);
+    buf_puts(b, "} ");
+    if (s->c) {
+        buf_puts(b, "else { ");
+        emit_block_body(b, s->c);
+        buf_puts(b, "} ");
+    }
+}
+
+static void emit_match_expr(Buf *b, Node *m)
+{
+    if (type_is_void(m->type)) {
+        buf_puts(b, "({ ");
+        emit_match(b, m, NULL);
+        buf_puts(b, "(void)0; })");
+        return;
+    }
+    int k = new_tmp();
+    const char *r = arena_printf("_mr%d", k);
+    buf_printf(b, "({ %s %s; ", ctype(m->type), r);
+    emit_match(b, m, r);
+    buf_printf(b, "%s; })", r);
+}
+
+/* ---------------------------------------------------------------- spawn */
+
+/* spawn f(args): an argument struct and a thunk per spawn site. */
+static void emit_spawn(Buf *b, Node *n)
+{
+    Node *call = n->a;
+    int k = new_tmp();
+    Type *rt = type_prune(call->type);
+    int is_void = type_is_void(rt);
+    int detached = (n->flags & NF_STMT_SPAWN) != 0;
+    Buf fields = {0}, callargs = {0}, init = {0};
+    int nf = 0;
+    const char *target = NULL;
+    if (call->op == CALL_VALUE) {
+        buf_printf(&fields, " WynFn fn;");
+        buf_puts(&init, "a.fn = ");
+        emit_expr(&init, call->a);
+        buf_puts(&init, "; ");
+        nf++;
+    } else if (call->op == CALL_METHOD) {
+        FnInfo *f = call->aux;
+        buf_printf(&fields, " %s self;", ctype(f->params[0]));
+        buf_puts(&init, "a.self = ");
+        emit_expr(&init, call->a->a);
+        buf_puts(&init, "; ");
+        buf_puts(&callargs, "&p->self");
+        target = f->cname;
+        nf++;
+    } else {
+        FnInfo *f = call->aux;
+        target = f->cname;
+    }
+    for (int i = 0; i < call->list.len; i++) {
+        Node *a = call->list.items[i];
+        buf_printf(&fields, " %s a%d;", ctype(a->type), i);
+        buf_printf(&init, "a.a%d = ", i);
+        emit_expr(&init, a);
+        buf_puts(&init, "; ");
+        buf_printf(&callargs, "%sp->a%d", callargs.len ? ", " : "", i);
+        nf++;
+    }
+    /* the thunk */
+    Buf *h = &em.helpers;
+    buf_printf(h, "struct spawn_args%d {%s };\n", k, nf ? fields.data : " char unused;");
+    buf_printf(h, "static void spawn_thunk%d(void *args, void *result) {\n"
+                  "    struct spawn_args%d *p = args;\n    ", k, k);
+    if (!is_void && !detached)
+        buf_printf(h, "*(%s *)result = ", ctype(rt));
+    if (call->op == CALL_VALUE) {
+        Type *ft = type_prune(call->a->type);
+        buf_printf(h, "((%s (*)(void *", ctype(ft->ret));
+        for (int i = 0; i < ft->nitems; i++)
+            buf_printf(h, ", %s", ctype(ft->items[i]));
+        buf_puts(h, "))p->fn.fn)(p->fn.env");
+        for (int i = 0; i < call->list.len; i++)
+            buf_printf(h, ", p->a%d", i);
+        buf_puts(h, ");\n");
+    } else {
+        buf_printf(h, "%s(%s);\n", target, callargs.data ? callargs.data : "");
+    }
+    buf_puts(h, "    (void)p; (void)result;\n}\n");
+    buf_printf(b, "({ struct spawn_args%d a; memset(&a, 0, sizeof a); %s", k, init.data ? init.data : "");
+    if (detached)
+        buf_printf(b, "rt_spawn_detached(spawn_thunk%d, &a, sizeof a, %d); 0; })", k, loc(n));
+    else
+        buf_printf(b, "rt_spawn(spawn_thunk%d, &a, sizeof a, %s, %d); })", k,
+                   is_void ? "0" : arena_printf("sizeof(%s)", ctype(rt)), loc(n));
+    buf_free(&fields);
+    buf_free(&callargs);
+    buf_free(&init);
+}
+
+/* ----------------------------------------------------------- comprehension */
+
+static void emit_comprehension(Buf *b, Node *n)
+{
+    Type *et = type_prune(type_prune(n->type)->elem);
+    int k = new_tmp();
+    buf_printf(b, "({ WynArr *_c%d = rt_arr_new(sizeof(%s), 0); ", k, ctype(et));
+    Node *it = n->c;
+    const char *var = n->b->kind == N_TUPLE ? NULL : n->b->sym->cname;
+    if (it->kind == N_RANGE) {
+        buf_printf(b, "for (wyn_int _i%d = ", k);
+        emit_expr(b, it->a);
+        buf_printf(b, ", _n%d = ", k);
+        emit_expr(b, it->b);
+        buf_printf(b, "; _i%d %s _n%d; _i%d++) { %s = _i%d; ", k, it->ival ? "<=" : "<", k, k, var, k);
+    } else {
+        Type *ct = type_prune(it->type);
+        if (ct->kind == TY_MAP) {
+            buf_printf(b, "WynMap *_m%d = ", k);
+            emit_expr(b, it);
+            buf_printf(b, "; for (wyn_int _p%d = rt_map_next(_m%d, 0); _p%d >= 0; _p%d = rt_map_next(_m%d, _p%d + 1)) { ",
+                       k, k, k, k, k, k);
+            const char *kv = arena_printf("*(%s *)rt_map_key_at(_m%d, _p%d)", ctype(ct->key), k, k);
+            if (var)
+                buf_printf(b, "%s = %s; ", var, kv);
+            else
+                buf_printf(b, "%s = %s; %s = *(%s *)rt_map_val_at(_m%d, _p%d); ", n->b->list.items[0]->sym->cname, kv,
+                           n->b->list.items[1]->sym->cname, ctype(ct->elem), k, k);
+        } else {
+            buf_printf(b, "WynArr *_s%d = ", k);
+            if (ct->kind == TY_STR) {
+                buf_puts(b, "rt_str_chars(");
+                emit_expr(b, it);
+                buf_puts(b, ")");
+            } else {
+                emit_expr(b, it);
+            }
+            const char *elt = ct->kind == TY_STR ? "WynStr *" : ctype(ct->elem);
+            buf_printf(b, "; for (wyn_int _i%d = 0; _i%d < _s%d->len; _i%d++) { ", k, k, k, k);
+            if (var)
+                buf_printf(b, "%s = ((%s *)_s%d->data)[_i%d]; ", var, elt, k, k);
+            else {
+                Type *e = type_prune(ct->elem);
+                if (e->kind == TY_TUPLE)
+                    buf_printf(b, "%s = ((%s *)_s%d->data)[_i%d].f0; %s = ((%s *)_s%d->data)[_i%d].f1; ",
+                               n->b->list.items[0]->sym->cname, elt, k, k, n->b->list.items[1]->sym->cname, elt, k, k);
+                else
+                    buf_printf(b, "%s = _i%d; %s = ((%s *)_s%d->data)[_i%d]; ", n->b->list.items[0]->sym->cname, k,
+                               n->b->list.items[1]->sym->cname, elt, k, k);
+            }
+        }
+    }
+    if (n->d) {
+        buf_puts(b, "if (");
+        emit_expr(b, n->d);
+        buf_puts(b, ") ");
+    }
+    buf_printf(b, "*(%s *)rt_arr_push_slot(_c%d) = ", ctype(et), k);
+    emit_expr(b, n->a);
+    buf_printf(b, "; } _c%d; })", k);
+}
+
+/* ------------------------------------------------------------------ try */
+
+static void emit_try(Buf *b, Node *n)
+{
+    Type *it = type_prune(n->a->type);
+    Type *rt = type_prune(em.fn->ret);
+    int k = new_tmp();
+    buf_printf(b, "({ %s _q%d = ", ctype(it), k);
+    emit_expr(b, n->a);
+    buf_puts(b, "; ");
+    if (it->kind == TY_RESULT) {
+        buf_printf(b, "if (!_q%d.ok) { %s _e%d = {0}; _e%d.err = _q%d.err; ", k, ctype(rt), k, k, k);
+        emit_defers_to(b, em.defer_base);
+        buf_printf(b, "return _e%d; } ", k);
+    } else {
+        buf_printf(b, "if (!_q%d.some) { ", k);
+        emit_defers_to(b, em.defer_base);
+        buf_printf(b, "return (%s){0}; } ", ctype(rt));
+    }
+    buf_printf(b, "_q%d.val; })", k);
+}
+
+/* ----------------------------------------------------------------- calls */
+
+static void emit_args(Buf *b, Node *n, int first)
+{
+    for (int i = 0; i < n->list.len; i++) {
+        if (i || !first)
+            buf_puts(b, ", ");
+        emit_expr(b, n->list.items[i]);
+    }
+}
+
+static void emit_call(Buf *b, Node *n)
+{
+    switch (n->op) {
+    case CALL_FN: {
+        FnInfo *f = n->aux;
+        buf_printf(b, "%s(", f->cname);
+        emit_args(b, n, 1);
+        buf_puts(b, ")");
+        return;
+    }
+    case CALL_METHOD: {
+        FnInfo *f = n->aux;
+        Node *recv = n->a->a;
+        if (is_pure_lvalue(recv) || recv->kind == N_INDEX) {
+            buf_printf(b, "%s(&", f->cname);
+            emit_lvalue(b, recv, 0);
+            emit_args(b, n, 0);
+            buf_puts(b, ")");
+        } else {
+            int k = new_tmp();
+            buf_printf(b, "({ %s _v%d = ", ctype(recv->type), k);
+            emit_expr(b, recv);
+            buf_printf(b, "; %s(&_v%d", f->cname, k);
+            emit_args(b, n, 0);
+            buf_puts(b, "); })");
+        }
+        return;
+    }
+    case CALL_VALUE: {
+        Type *ft = type_prune(n->a->type);
+        int k = new_tmp();
+        buf_printf(b, "({ WynFn _f%d = ", k);
+        emit_expr(b, n->a);
+        buf_printf(b, "; ((%s (*)(void *", ctype(ft->ret));
+        for (int i = 0; i < ft->nitems; i++)
+            buf_printf(b, ", %s", ctype(ft->items[i]));
+        buf_printf(b, "))_f%d.fn)(_f%d.env", k, k);
+        emit_args(b, n, 0);
+        buf_puts(b, "); })");
+        return;
+    }
+    case CALL_VARIANT: {
+        TypeDecl *td = n->aux;
+        Variant *v = &td->variants.items[n->ival];
+        int k = new_tmp();
+        buf_printf(b, "({ %s _n%d; memset(&_n%d, 0, sizeof _n%d); _n%d.tag = %d; ", td->cname, k, k, k, k, (int)n->ival);
+        for (int i = 0; i < n->list.len && i < v->npayload; i++) {
+            if (v->boxed[i]) {
+                const char *pt = ctype(v->payload[i]);
+                buf_printf(b, "{ %s _b = ", pt);
+                emit_expr(b, n->list.items[i]);
+                buf_printf(b, "; _n%d.u.v%d.f%d = rt_box(&_b, sizeof _b); } ", k, (int)n->ival, i);
+            } else {
+                buf_printf(b, "_n%d.u.v%d.f%d = ", k, (int)n->ival, i);
+                emit_expr(b, n->list.items[i]);
+                buf_puts(b, "; ");
+            }
+        }
+        buf_printf(b, "_n%d; })", k);
+        return;
+    }
+    case CALL_BUILTIN:
+        emit_builtin_call(b, n);
+        return;
+    }
+    buf_puts(b, "0");
+}
+
+void emit_expr(Buf *b, Node *n)
+{
+    switch (n->kind) {
+    case N_INT: emit_int_literal(b, n->ival); return;
+    case N_FLOAT: emit_float_literal(b, n->fval); return;
+    case N_BOOL: buf_puts(b, n->ival ? "1" : "0"); return;
+    case N_STR: emit_str_literal(b, n->sval ? n->sval : "", n->slen); return;
+    case N_INTERP: {
+        int k = new_tmp();
+        buf_printf(b, "({ WynSB *_sb%d = rt_sb_new(); ", k);
+        for (int i = 0; i < n->list.len; i++) {
+            Node *p = n->list.items[i];
+            if (p->kind == N_STR) {
+                buf_printf(b, "rt_sb_append(_sb%d, ", k);
+                emit_expr(b, p);
+                buf_puts(b, "); ");
+            } else {
+                emit_format_value(b, arena_printf("_sb%d", k), p, 0);
+            }
+        }
+        buf_printf(b, "WynStr *_st%d = rt_sb_to_string(_sb%d); rt_sb_free(_sb%d); _st%d; })", k, k, k, k);
+        return;
+    }
+    case N_NONE: buf_printf(b, "((%s){0})", ctype(n->type)); return;
+    case N_SOME:
+        buf_printf(b, "((%s){ 1, ", ctype(n->type));
+        emit_expr(b, n->a);
+        buf_puts(b, " })");
+        return;
+    case N_IDENT: emit_ident(b, n); return;
+    case N_UNARY:
+        buf_puts(b, n->op == T_MINUS ? "(-" : n->op == T_NOT ? "(!" : "(~");
+        emit_expr(b, n->a);
+        buf_puts(b, ")");
+        return;
+    case N_BINARY: emit_binary(b, n); return;
+    case N_TERNARY:
+        buf_puts(b, "(");
+        emit_expr(b, n->a);
+        buf_puts(b, " ? ");
+        emit_expr(b, n->b);
+        buf_puts(b, " : ");
+        emit_expr(b, n->c);
+        buf_puts(b, ")");
+        return;
+    case N_CALL: emit_call(b, n); return;
+    case N_MEMBER: emit_member(b, n); return;
+    case N_INDEX: emit_index(b, n, 0); return;
+    case N_SLICE: {
+        Type *t = type_prune(n->a->type);
+        buf_puts(b, t->kind == TY_STR ? "rt_str_slice(" : "rt_arr_slice(");
+        emit_expr(b, n->a);
+        buf_puts(b, ", ");
+        if (n->b) emit_expr(b, n->b); else buf_puts(b, "0");
+        buf_puts(b, ", ");
+        if (n->c) emit_expr(b, n->c); else buf_puts(b, "9223372036854775807LL");
+        buf_puts(b, ")");
+        return;
+    }
+    case N_TRY: emit_try(b, n); return;
+    case N_ARRAY: emit_array_lit(b, n); return;
+    case N_MAP: emit_map_lit(b, n); return;
+    case N_TUPLE:
+        buf_printf(b, "((%s){ ", ctype(n->type));
+        for (int i = 0; i < n->list.len; i++) {
+            if (i) buf_puts(b, ", ");
+            emit_expr(b, n->list.items[i]);
+        }
+        buf_puts(b, " })");
+        return;
+    case N_STRUCT_LIT: {
+        buf_printf(b, "((%s){ ", ctype(n->type));
+        for (int i = 0; i < n->list.len; i++) {
+            buf_printf(b, "%s.f_%s = ", i ? ", " : "", n->list.items[i]->name);
+            emit_expr(b, n->list.items[i]->a);
+        }
+        if (!n->list.len)
+            buf_puts(b, "0");
+        buf_puts(b, " })");
+        return;
+    }
+    case N_LAMBDA: emit_lambda(b, n); return;
+    case N_IF_EXPR: emit_if_expr(b, n); return;
+    case N_MATCH: emit_match_expr(b, n); return;
+    case N_SPAWN: emit_spawn(b, n); return;
+    case N_AWAIT: {
+        Type *t = type_prune(n->type);
+        if (type_is_void(t)) {
+            buf_puts(b, "((void)rt_await(");
+            emit_expr(b, n->a);
+            buf_printf(b, ", %d))", loc(n));
+        } else {
+            buf_printf(b, "(*(const %s *)rt_await(", ctype(t));
+            emit_expr(b, n->a);
+            buf_printf(b, ", %d))", loc(n));
+        }
+        return;
+    }
+    case N_COMPREHENSION: emit_comprehension(b, n); return;
+    case N_RANGE: {
+        int k = new_tmp();
+        buf_printf(b, "({ WynArr *_g%d = rt_arr_new(sizeof(wyn_int), 0); for (wyn_int _i%d = ", k, k);
+        emit_expr(b, n->a);
+        buf_printf(b, ", _n%d = ", k);
+        emit_expr(b, n->b);
+        buf_printf(b, "; _i%d %s _n%d; _i%d++) *(wyn_int *)rt_arr_push_slot(_g%d) = _i%d; _g%d; })",
+                   k, n->ival ? "<=" : "<", k, k, k, k, k);
+        return;
+    }
+    case N_CONVERT:
+        if (n->op == CONV_FLOAT) {
+            buf_puts(b, "((double)(");
+            emit_expr(b, n->a);
+            buf_puts(b, "))");
+        } else if (n->op == CONV_SOME) {
+            buf_printf(b, "((%s){ 1, ", ctype(n->type));
+            emit_expr(b, n->a);
+            buf_puts(b, " })");
+        } else {
+            emit_expr(b, n->a);
+        }
+        return;
+    default:
+        buf_puts(b, "0");
+    }
+}

@@ -1,0 +1,65 @@
+/*
+ * emit_int.h — state shared by the C emitter's files: emit.c (program
+ * layout, functions, statements), emit_types.c (C types and the per-type
+ * helpers: formatting, equality), emit_expr.c (expressions) and
+ * emit_builtins.c (the built-in library calls).
+ */
+#ifndef WYN_EMIT_INT_H
+#define WYN_EMIT_INT_H
+#include "check.h"
+#include "emit.h"
+#include "lexer.h"
+
+typedef struct Emitter {
+    Program *prog;
+    Buf types;     /* typedefs and struct definitions, dependency ordered */
+    Buf protos;    /* function prototypes */
+    Buf helpers;   /* per-type helpers, spawn thunks, lambda envs */
+    Buf globals;   /* globals and string literals */
+    Buf code;      /* function bodies */
+    FnInfo *fn;    /* function being emitted */
+    int tmp;       /* counter for temporaries and labels */
+    VEC(const char *) done_types;  /* mangled names already emitted */
+    VEC(const char *) done_helpers;
+    VEC(Node *) defers;            /* defer statements in scope */
+    int defer_base;                /* defers below this belong to outer functions */
+} Emitter;
+
+extern Emitter em;
+
+/* emit_types.c */
+const char *ctype(Type *t);
+void need_type(Type *t);
+const char *fmt_fn(Type *t);        /* void fmt_X(WynSB *, T, int quoted) */
+const char *eq_fn(Type *t);         /* wyn_bool eq_X(T, T) */
+const char *eqp_fn(Type *t);        /* wyn_bool eqp_X(const void *, const void *) */
+const char *cmpp_fn(Type *t);       /* int cmp(const void *, const void *) or NULL */
+const char *zero_value(Type *t);
+int type_is_void(Type *t);
+int helper_done(const char *name);  /* marks name; returns 1 if it was already */
+
+/* emit.c */
+int new_tmp(void);
+wyn_loc_t loc_of(Node *n);
+void emit_stmt(Buf *b, Node *s);
+void emit_block_body(Buf *b, Node *block);
+void emit_defers_to(Buf *b, int base);
+const char *fn_value_wrapper(FnInfo *f);
+
+/* emit_expr.c */
+void emit_expr(Buf *b, Node *n);
+void emit_lvalue(Buf *b, Node *n, int for_write);
+/* Emits the receiver address for a method call (&lvalue or a temp). */
+void emit_str_literal(Buf *b, const char *s, int len);
+void emit_expr_block_value(Buf *b, Node *block, const char *result);
+int is_pure_lvalue(Node *n);
+void emit_match(Buf *b, Node *m, const char *result);
+/* if let PATTERN = value (held in C variable v) { s->b } else { s->c } */
+void emit_if_let(Buf *b, Node *pat, const char *v, Node *s);
+
+/* emit_builtins.c */
+void emit_builtin_call(Buf *b, Node *n);
+void emit_print(Buf *b, Node *n);
+void emit_format_value(Buf *b, const char *sb, Node *e, int quoted);
+
+#endif

@@ -1,0 +1,679 @@
+/*
+ * check_call.c — calls (functions, methods, closures, variants, generic
+ * instances), member access, and the types of the built-in library
+ * (SPEC §10, §11).  A checked call records what it calls in node->op
+ * (enum CallKind) and node->aux / node->sval for the code generator.
+ */
+#include "check_int.h"
+#include <stdlib.h>
+#include <string.h>
+
+static Type *err_args(Node *n, const char *what, int want, int got)
+{
+    ERR(n, "%s takes %d argument%s, got %d", what, want, want == 1 ? "" : "s", got);
+    return ty_error;
+}
+
+/* Checks args against parameter types, filling in defaults from decl. */
+static void check_args(Node *call, Type **params, int np, Node *decl, const char *what, int skip_self)
+{
+    int given = call->list.len;
+    if (call->list2.len)
+        ERR(call->list2.items[0], "%s has no named parameters", what);
+    if (given > np) {
+        err_args(call, what, np, given);
+        for (int i = 0; i < given; i++)
+            check_expr(&call->list.items[i], i < np ? params[i] : NULL);
+        return;
+    }
+    for (int i = 0; i < given; i++) {
+        check_expr(&call->list.items[i], params[i]);
+        coerce(&call->list.items[i], params[i], arena_printf("argument %d of %s", i + 1, what));
+    }
+    for (int i = given; i < np; i++) {
+        Node *p = decl && i + skip_self < decl->list.len ? decl->list.items[i + skip_self] : NULL;
+        if (!p || !p->a) {
+            int required = 0;
+            for (int k = 0; k < np; k++) {
+                Node *pk = decl && k + skip_self < decl->list.len ? decl->list.items[k + skip_self] : NULL;
+                if (!pk || !pk->a)
+                    required++;
+            }
+            err_args(call, what, required, given);
+            return;
+        }
+        Node *dv = node_clone(p->a);
+        vec_push(&call->list, dv);
+        check_expr(&call->list.items[call->list.len - 1], params[i]);
+        coerce(&call->list.items[call->list.len - 1], params[i], "default value");
+    }
+}
+
+/* Calls a generic function: infers its type arguments from the args. */
+static FnInfo *infer_generic(FnDecl *d, Node *call, Type *expected)
+{
+    Node *decl = d->node;
+    int ntp = decl->list2.len;
+    Type *vars[16];
+    Scope *saved = ck.scope;
+    Module *saved_mod = ck.mod;
+    ck.scope = d->module->scope;
+    ck.mod = d->module;
+    Scope *sc = scope_push(SCOPE_BLOCK);
+    for (int i = 0; i < ntp && i < 16; i++) {
+        vars[i] = type_var();
+        Sym *tp = arena_alloc(sizeof *tp);
+        tp->kind = SYM_TYPEPARAM;
+        tp->name = decl->list2.items[i]->name;
+        tp->type = vars[i];
+        vec_push(&sc->syms, tp);
+    }
+    int np = decl->list.len;
+    Type **pts = arena_alloc(sizeof(Type *) * (size_t)(np + 1));
+    for (int i = 0; i < np; i++)
+        pts[i] = resolve_type_expr(decl->list.items[i]->c);
+    Type *rt = decl->c ? resolve_type_expr(decl->c) : ty_void;
+    ck.scope = saved;
+    ck.mod = saved_mod;
+    if (expected)
+        type_unify(rt, expected);
+    check_args(call, pts, np, decl, arena_printf("function '%s'", decl->name), 0);
+    Type *targs[16];
+    for (int i = 0; i < ntp && i < 16; i++)
+        targs[i] = type_prune(vars[i]);
+    return instantiate_fn(d, targs, ntp, NULL);
+}
+
+static Type *call_fn_decl(Node *n, FnDecl *d, Type *expected)
+{
+    FnInfo *f;
+    if (d->node->list2.len) {
+        f = infer_generic(d, n, expected);
+    } else {
+        f = instantiate_fn(d, NULL, 0, NULL);
+        check_args(n, f->params, f->nparams, d->node, arena_printf("function '%s'", d->node->name), 0);
+    }
+    n->op = CALL_FN;
+    n->aux = f;
+    return f->ret;
+}
+
+static Type *call_variant(Node *n, TypeDecl *td, const char *vname)
+{
+    for (int i = 0; i < td->variants.len; i++) {
+        Variant *v = &td->variants.items[i];
+        if (strcmp(v->name, vname))
+            continue;
+        n->op = CALL_VARIANT;
+        n->aux = td;
+        n->ival = i;
+        check_args(n, v->payload, v->npayload, NULL, arena_printf("variant %s", vname), 0);
+        Type *t = type_new(TY_ENUM);
+        t->decl = td;
+        return t;
+    }
+    ERR(n, "enum %s has no variant '%s'", td->name, vname);
+    return ty_error;
+}
+
+static Type *call_value(Node *n, Type *ft)
+{
+    Type *f = type_prune(ft);
+    if (f->kind == TY_VAR) {
+        /* calling a parameter of unknown type: make it a function */
+        Type **ps = arena_alloc(sizeof(Type *) * (size_t)(n->list.len + 1));
+        for (int i = 0; i < n->list.len; i++)
+            ps[i] = type_var();
+        Type *fn = type_fn(ps, n->list.len, type_var());
+        type_unify(f, fn);
+        f = fn;
+    }
+    if (f->kind != TY_FN) {
+        if (f->kind != TY_ERROR)
+            ERR(n, "cannot call a value of type %s", type_str(f));
+        for (int i = 0; i < n->list.len; i++)
+            check_expr(&n->list.items[i], NULL);
+        return ty_error;
+    }
+    n->op = CALL_VALUE;
+    check_args(n, f->items, f->nitems, NULL, "function value", 0);
+    return f->ret;
+}
+
+static void expect_argc(Node *n, const char *what, int lo, int hi)
+{
+    int got = n->list.len;
+    if (got < lo || got > hi) {
+        if (lo == hi)
+            err_args(n, what, lo, got);
+        else
+            ERR(n, "%s takes %d to %d arguments, got %d", what, lo, hi, got);
+    }
+}
+
+static Type *arg(Node *n, int i, Type *want, const char *what)
+{
+    if (i >= n->list.len)
+        return ty_error;
+    Type *t = check_expr(&n->list.items[i], want);
+    if (want)
+        coerce(&n->list.items[i], want, what);
+    return want ? want : t;
+}
+
+static void check_rest(Node *n, int from)
+{
+    for (int i = from; i < n->list.len; i++)
+        if (!n->list.items[i]->type)
+            check_expr(&n->list.items[i], NULL);
+}
+
+/* A channel argument: Channel<T>, or an int handle (then T is int or taken
+ * from the sent value). */
+static Type *chan_elem(Node *n, int i)
+{
+    Type *t = type_prune(arg(n, i, NULL, "channel"));
+    if (t->kind == TY_CHAN)
+        return t->elem;
+    if (t->kind == TY_INT || t->kind == TY_ERROR)
+        return NULL;
+    if (t->kind == TY_VAR) {
+        Type *e = type_var();
+        type_unify(t, type_chan(e));
+        return e;
+    }
+    ERR(n->list.items[i], "expected a channel, not %s", type_str(t));
+    return NULL;
+}
+
+static Type *builtin_module_call(Node *n, const char *mod, const char *fn, Type *expected)
+{
+    n->op = CALL_BUILTIN;
+    n->sval = arena_printf("%s.%s", mod, fn);
+    const char *q = n->sval;
+    int is_task = !strcmp(mod, "Task"), is_shared = !strcmp(mod, "Shared");
+    if ((is_task && !strcmp(fn, "value")) || (is_shared && !strcmp(fn, "new"))) {
+        expect_argc(n, q, 0, 1);
+        arg(n, 0, ty_int, "initial value");
+        n->sval = "Task.value";
+        return ty_int;
+    }
+    if ((is_task || is_shared) && (!strcmp(fn, "get") || !strcmp(fn, "set") || !strcmp(fn, "add") || !strcmp(fn, "sub"))) {
+        int set = strcmp(fn, "get") != 0;
+        expect_argc(n, q, set ? 2 : 1, set ? 2 : 1);
+        arg(n, 0, ty_int, "shared handle");
+        if (set)
+            arg(n, 1, ty_int, "value");
+        n->sval = arena_printf("Task.%s", fn);
+        return strcmp(fn, "set") ? ty_int : ty_void;
+    }
+    if (is_task && !strcmp(fn, "channel")) {
+        expect_argc(n, q, 0, 1);
+        arg(n, 0, ty_int, "capacity");
+        Type *ex = expected ? type_prune(expected) : NULL;
+        return ex && ex->kind == TY_CHAN ? ex : type_chan(type_var());
+    }
+    if (is_task && (!strcmp(fn, "send") || !strcmp(fn, "recv") || !strcmp(fn, "close") || !strcmp(fn, "try_recv"))) {
+        int send = !strcmp(fn, "send");
+        expect_argc(n, q, send ? 2 : 1, send ? 2 : 1);
+        Type *e = chan_elem(n, 0);
+        if (send) {
+            Type *vt = arg(n, 1, e, "sent value");
+            n->ival = 0;
+            (void)vt;
+            return ty_void;
+        }
+        if (!strcmp(fn, "close"))
+            return ty_void;
+        Type *et = e ? e : ty_int;
+        return !strcmp(fn, "recv") ? et : type_opt(et);
+    }
+    if (is_task && !strcmp(fn, "cancel")) {
+        expect_argc(n, q, 1, 1);
+        Type *t = type_prune(arg(n, 0, NULL, "future"));
+        if (t->kind != TY_FUTURE && t->kind != TY_INT && t->kind != TY_ERROR)
+            ERR(n, "Task.cancel needs a future, not %s", type_str(t));
+        return ty_void;
+    }
+    if (is_task && (!strcmp(fn, "is_cancelled") || !strcmp(fn, "yield"))) {
+        expect_argc(n, q, 0, 0);
+        return fn[0] == 'i' ? ty_bool : ty_void;
+    }
+    if (!strcmp(mod, "Math")) {
+        static const char *const f1[] = { "sqrt", "floor", "ceil", "round", "sin", "cos", "tan",
+                                          "log", "exp", "asin", "acos", "atan", "log10", "log2", NULL };
+        for (int i = 0; f1[i]; i++)
+            if (!strcmp(fn, f1[i])) {
+                expect_argc(n, q, 1, 1);
+                arg(n, 0, ty_float, "argument");
+                return ty_float;
+            }
+        if (!strcmp(fn, "pow") || !strcmp(fn, "atan2")) {
+            expect_argc(n, q, 2, 2);
+            arg(n, 0, ty_float, "argument");
+            arg(n, 1, ty_float, "argument");
+            return ty_float;
+        }
+        if (!strcmp(fn, "abs") || !strcmp(fn, "min") || !strcmp(fn, "max")) {
+            int two = fn[0] == 'm';
+            expect_argc(n, q, two ? 2 : 1, two ? 2 : 1);
+            int is_float = 0;
+            for (int i = 0; i < n->list.len; i++) {
+                Type *t = type_prune(check_expr(&n->list.items[i], NULL));
+                if (t->kind == TY_FLOAT) is_float = 1;
+                else if (t->kind != TY_INT && t->kind != TY_ERROR)
+                    ERR(n->list.items[i], "%s needs numbers, not %s", q, type_str(t));
+            }
+            if (is_float)
+                for (int i = 0; i < n->list.len; i++)
+                    coerce(&n->list.items[i], ty_float, "argument");
+            return is_float ? ty_float : ty_int;
+        }
+    }
+    if (!strcmp(mod, "Time") || !strcmp(mod, "DateTime")) {
+        if (!strcmp(fn, "now")) { expect_argc(n, q, 0, 0); n->sval = "Time.now"; return ty_float; }
+        if (!strcmp(fn, "millis")) { expect_argc(n, q, 0, 0); n->sval = "Time.millis"; return ty_int; }
+        if (!strcmp(fn, "nanos")) { expect_argc(n, q, 0, 0); n->sval = "Time.nanos"; return ty_int; }
+        if (!strcmp(fn, "sleep")) { expect_argc(n, q, 1, 1); arg(n, 0, ty_int, "milliseconds"); n->sval = "Time.sleep"; return ty_void; }
+    }
+    if (!strcmp(mod, "StringBuilder") && !strcmp(fn, "new")) {
+        expect_argc(n, q, 0, 0);
+        return ty_sb;
+    }
+    if ((!strcmp(mod, "System") || !strcmp(mod, "Os"))) {
+        n->sval = arena_printf("System.%s", fn);
+        if (!strcmp(fn, "args")) { expect_argc(n, q, 0, 0); return type_array(ty_str); }
+        if (!strcmp(fn, "env")) { expect_argc(n, q, 1, 1); arg(n, 0, ty_str, "name"); return type_opt(ty_str); }
+        if (!strcmp(fn, "exit")) { expect_argc(n, q, 1, 1); arg(n, 0, ty_int, "status"); return ty_void; }
+        if (!strcmp(fn, "exec")) { expect_argc(n, q, 1, 1); arg(n, 0, ty_str, "command"); return ty_str; }
+        if (!strcmp(fn, "cwd")) { expect_argc(n, q, 0, 0); return ty_str; }
+    }
+    if (!strcmp(mod, "File")) {
+        if (!strcmp(fn, "read")) { expect_argc(n, q, 1, 1); arg(n, 0, ty_str, "path"); return ty_str; }
+        if (!strcmp(fn, "try_read")) { expect_argc(n, q, 1, 1); arg(n, 0, ty_str, "path"); return type_result(ty_str, ty_str); }
+        if (!strcmp(fn, "write") || !strcmp(fn, "append")) {
+            expect_argc(n, q, 2, 2); arg(n, 0, ty_str, "path"); arg(n, 1, ty_str, "text"); return ty_void;
+        }
+        if (!strcmp(fn, "exists") || !strcmp(fn, "remove") || !strcmp(fn, "mkdir")) {
+            expect_argc(n, q, 1, 1); arg(n, 0, ty_str, "path"); return fn[0] == 'e' ? ty_bool : ty_void;
+        }
+        if (!strcmp(fn, "read_lines") || !strcmp(fn, "list")) {
+            expect_argc(n, q, 1, 1); arg(n, 0, ty_str, "path"); return type_array(ty_str);
+        }
+    }
+    ERR(n, "unknown function %s", q);
+    check_rest(n, 0);
+    return ty_error;
+}
+
+static int is_builtin_module(const char *n)
+{
+    static const char *const names[] = { "Task", "Shared", "Math", "Time", "DateTime",
+        "StringBuilder", "File", "System", "Os", "Net", "Http", "Json", "Ptr", NULL };
+    for (int i = 0; names[i]; i++)
+        if (!strcmp(n, names[i]))
+            return 1;
+    return 0;
+}
+
+static Type *builtin_global_call(Node *n, const char *name, Type *expected)
+{
+    n->op = CALL_BUILTIN;
+    n->sval = (char *)name;
+    if (!strcmp(name, "print") || !strcmp(name, "println")) {
+        for (int i = 0; i < n->list.len; i++) {
+            Type *t = type_prune(check_expr(&n->list.items[i], NULL));
+            if (t->kind == TY_VOID)
+                ERR(n->list.items[i], "this expression has no value to print");
+        }
+        for (int i = 0; i < n->list2.len; i++) {
+            Node *na = n->list2.items[i];
+            if (strcmp(na->name, "sep") && strcmp(na->name, "end"))
+                ERR(na, "%s has no parameter '%s' (only sep and end)", name, na->name);
+            check_expr(&na->a, ty_str);
+            coerce(&na->a, ty_str, na->name);
+        }
+        return ty_void;
+    }
+    if (n->list2.len)
+        ERR(n->list2.items[0], "%s has no named parameters", name);
+    if (!strcmp(name, "len")) {
+        expect_argc(n, name, 1, 1);
+        Type *t = type_prune(arg(n, 0, NULL, "argument"));
+        if (t->kind != TY_ARRAY && t->kind != TY_STR && t->kind != TY_MAP && t->kind != TY_ERROR)
+            ERR(n, "len needs a string, array or map, not %s", type_str(t));
+        return ty_int;
+    }
+    if (!strcmp(name, "str")) {
+        expect_argc(n, name, 1, 1);
+        arg(n, 0, NULL, "argument");
+        return ty_str;
+    }
+    if (!strcmp(name, "int") || !strcmp(name, "float")) {
+        expect_argc(n, name, 1, 1);
+        Type *t = type_prune(arg(n, 0, NULL, "argument"));
+        if (t->kind != TY_INT && t->kind != TY_FLOAT && t->kind != TY_STR && t->kind != TY_BOOL && t->kind != TY_ERROR)
+            ERR(n, "cannot convert %s with %s()", type_str(t), name);
+        return name[0] == 'i' ? ty_int : ty_float;
+    }
+    if (!strcmp(name, "range")) {
+        expect_argc(n, name, 1, 3);
+        for (int i = 0; i < n->list.len; i++)
+            arg(n, i, ty_int, "range argument");
+        return type_array(ty_int);
+    }
+    if (!strcmp(name, "zip")) {
+        expect_argc(n, name, 2, 2);
+        Type *a = type_prune(arg(n, 0, NULL, "argument"));
+        Type *b = type_prune(arg(n, 1, NULL, "argument"));
+        if (a->kind != TY_ARRAY || b->kind != TY_ARRAY) {
+            ERR(n, "zip needs two arrays");
+            return ty_error;
+        }
+        Type *items[2] = { a->elem, b->elem };
+        return type_array(type_tuple(items, 2));
+    }
+    if (!strcmp(name, "input")) {
+        expect_argc(n, name, 0, 1);
+        arg(n, 0, ty_str, "prompt");
+        return type_opt(ty_str);
+    }
+    if (!strcmp(name, "exit")) {
+        expect_argc(n, name, 1, 1);
+        arg(n, 0, ty_int, "status");
+        return ty_void;
+    }
+    if (!strcmp(name, "panic")) {
+        expect_argc(n, name, 1, 1);
+        arg(n, 0, NULL, "message");
+        return ty_void;
+    }
+    if (!strcmp(name, "assert")) {
+        expect_argc(n, name, 1, 2);
+        arg(n, 0, ty_bool, "condition");
+        arg(n, 1, ty_str, "message");
+        return ty_void;
+    }
+    if (!strcmp(name, "await_all") || !strcmp(name, "await_any")) {
+        expect_argc(n, name, 1, 1);
+        Type *t = type_prune(arg(n, 0, NULL, "futures"));
+        if (t->kind == TY_ARRAY && type_prune(t->elem)->kind == TY_VAR)
+            type_unify(t->elem, type_future(type_var()));
+        if (t->kind != TY_ARRAY || type_prune(t->elem)->kind != TY_FUTURE) {
+            if (t->kind != TY_ERROR)
+                ERR(n, "%s needs an array of futures, not %s", name, type_str(t));
+            return ty_error;
+        }
+        Type *e = type_prune(t->elem)->elem;
+        return name[6] == 'a' ? type_array(e) : e;
+    }
+    if (!strcmp(name, "channel")) {
+        expect_argc(n, name, 0, 1);
+        arg(n, 0, ty_int, "capacity");
+        n->sval = "Task.channel";
+        Type *ex = expected ? type_prune(expected) : NULL;
+        return ex && ex->kind == TY_CHAN ? ex : type_chan(type_var());
+    }
+    if (!strcmp(name, "Ok") || !strcmp(name, "Err")) {
+        expect_argc(n, name, 1, 1);
+        Type *ex = expected ? type_prune(expected) : NULL;
+        Type *rt = ex && ex->kind == TY_RESULT ? ex : type_result(type_var(), type_var());
+        Type *want = name[0] == 'O' ? rt->elem : rt->key;
+        arg(n, 0, want, name);
+        return rt;
+    }
+    ERR(n->a, "unknown name '%s'", name);
+    check_rest(n, 0);
+    return ty_error;
+}
+
+/* Finds a bare variant constructor `Circle(...)` among the module's enums. */
+static TypeDecl *find_bare_variant(const char *name)
+{
+    TypeDecl *found = NULL;
+    Scope *s = ck.mod->scope;
+    for (int i = 0; i < s->syms.len; i++) {
+        Sym *ts = s->syms.items[i];
+        if (ts->kind != SYM_TYPE || ts->tgen->node->kind != N_ENUM || ts->tgen->node->list2.len)
+            continue;
+        TypeDecl *td = instantiate_type(ts->tgen, NULL, 0, ts->decl);
+        for (int v = 0; v < td->variants.len; v++)
+            if (!strcmp(td->variants.items[v].name, name))
+                found = td;
+    }
+    return found;
+}
+
+static Type *method_call(Node *n, Node *recv, Type *rt, const char *name, Type *expected)
+{
+    Type *t = type_prune(rt);
+    if (t->kind == TY_STRUCT || t->kind == TY_ENUM) {
+        FnInfo *m = find_method(t->decl, name, n);
+        if (m) {
+            if (!m->is_method) {
+                ERR(n, "%s is a static function: call it as %s.%s(...)", name, t->decl->base_name, name);
+                return ty_error;
+            }
+            n->op = CALL_METHOD;
+            n->aux = m;
+            check_args(n, m->params + 1, m->nparams - 1, m->node, arena_printf("method '%s'", name), 1);
+            return m->ret;
+        }
+        if (t->kind == TY_STRUCT) {
+            for (int i = 0; i < t->decl->fields.len; i++)
+                if (!strcmp(t->decl->fields.items[i].name, name)) {
+                    /* calling a field that holds a function */
+                    Node *mem = n->a;
+                    mem->op = MEM_FIELD;
+                    mem->ival = i;
+                    mem->type = t->decl->fields.items[i].type;
+                    return call_value(n, mem->type);
+                }
+        }
+    }
+    return check_builtin_method(n, recv, t, name, expected);
+}
+
+Type *check_call(Node *n, Type *expected)
+{
+    Node *callee = n->a;
+    if (callee->kind == N_IDENT) {
+        Sym *s = scope_lookup(callee->name, callee);
+        if (s && s->kind == SYM_FN) {
+            callee->sym = s;
+            return call_fn_decl(n, s->fn, expected);
+        }
+        if (s && (s->kind == SYM_LOCAL || s->kind == SYM_GLOBAL)) {
+            callee->sym = s;
+            callee->type = s->type;
+            return call_value(n, s->type);
+        }
+        if (s && s->kind == SYM_TYPE) {
+            ERR(callee, "'%s' is a type: build it with %s { field: value }", callee->name, callee->name);
+            check_rest(n, 0);
+            return ty_error;
+        }
+        TypeDecl *td = find_bare_variant(callee->name);
+        if (td)
+            return call_variant(n, td, callee->name);
+        return builtin_global_call(n, callee->name, expected);
+    }
+    if (callee->kind == N_PATH) {
+        Sym *s = scope_lookup(callee->name, NULL);
+        if (!s || s->kind != SYM_TYPE || s->tgen->node->kind != N_ENUM) {
+            ERR(callee, "unknown enum '%s'", callee->name);
+            check_rest(n, 0);
+            return ty_error;
+        }
+        TypeDecl *td = instantiate_type(s->tgen, NULL, 0, callee);
+        return call_variant(n, td, callee->sval);
+    }
+    if (callee->kind == N_MEMBER && !(callee->flags & NF_OPTCHAIN)) {
+        Node *obj = callee->a;
+        if (obj->kind == N_IDENT) {
+            Sym *s = scope_lookup(obj->name, NULL);
+            if (s && s->kind == SYM_MODULE) {
+                Sym *ms = scope_find_local(s->module->scope, callee->name);
+                if (!ms) {
+                    ERR(callee, "module '%s' has no '%s'", s->module->name, callee->name);
+                    check_rest(n, 0);
+                    return ty_error;
+                }
+                if (!ms->is_pub)
+                    ERR(callee, "'%s' is not public in module '%s'", callee->name, s->module->name);
+                if (ms->kind == SYM_FN)
+                    return call_fn_decl(n, ms->fn, expected);
+                if (ms->kind == SYM_GLOBAL) {
+                    callee->op = MEM_GLOBAL;
+                    callee->sym = ms;
+                    callee->type = ms->type;
+                    return call_value(n, ms->type);
+                }
+                ERR(callee, "'%s.%s' cannot be called", s->module->name, callee->name);
+                return ty_error;
+            }
+            if (s && s->kind == SYM_TYPE) {
+                Node *decl = s->tgen->node;
+                if (decl->list2.len && decl->kind == N_STRUCT) {
+                    ERR(callee, "static functions of generic types are not supported");
+                    return ty_error;
+                }
+                TypeDecl *td = instantiate_type(s->tgen, NULL, 0, obj);
+                if (td->is_enum) {
+                    for (int i = 0; i < td->variants.len; i++)
+                        if (!strcmp(td->variants.items[i].name, callee->name))
+                            return call_variant(n, td, callee->name);
+                }
+                FnInfo *m = find_method(td, callee->name, n);
+                if (!m) {
+                    ERR(callee, "%s has no function '%s'", td->name, callee->name);
+                    check_rest(n, 0);
+                    return ty_error;
+                }
+                if (m->is_method) {
+                    ERR(callee, "%s needs a receiver: call it on a %s value", callee->name, td->name);
+                    return ty_error;
+                }
+                n->op = CALL_FN;
+                n->aux = m;
+                check_args(n, m->params, m->nparams, m->node, arena_printf("function '%s'", callee->name), 0);
+                return m->ret;
+            }
+            if (!s && is_builtin_module(obj->name))
+                return builtin_module_call(n, obj->name, callee->name, expected);
+        }
+        Type *rt = check_expr(&callee->a, NULL);
+        return method_call(n, callee->a, rt, callee->name, expected);
+    }
+    Type *ft = check_expr(&n->a, NULL);
+    return call_value(n, ft);
+}
+
+Type *check_member(Node *n, Type *expected)
+{
+    Node *obj = n->a;
+    if (obj->kind == N_IDENT) {
+        Sym *s = scope_lookup(obj->name, NULL);
+        if (s && s->kind == SYM_MODULE) {
+            Sym *ms = scope_find_local(s->module->scope, n->name);
+            if (!ms) {
+                ERR(n, "module '%s' has no '%s'", s->module->name, n->name);
+                return ty_error;
+            }
+            if (!ms->is_pub)
+                ERR(n, "'%s' is not public in module '%s'", n->name, s->module->name);
+            if (ms->kind == SYM_GLOBAL) {
+                n->op = MEM_GLOBAL;
+                n->sym = ms;
+                return ms->type;
+            }
+            if (ms->kind == SYM_FN && !ms->fn->node->list2.len) {
+                FnInfo *f = instantiate_fn(ms->fn, NULL, 0, NULL);
+                f->used_as_value = 1;
+                n->op = MEM_FNVALUE;
+                n->aux = f;
+                return type_fn(f->params, f->nparams, f->ret);
+            }
+            ERR(n, "'%s.%s' is not a value", s->module->name, n->name);
+            return ty_error;
+        }
+        if (s && s->kind == SYM_TYPE && s->tgen->node->kind == N_ENUM) {
+            TypeDecl *td = instantiate_type(s->tgen, NULL, 0, obj);
+            for (int i = 0; i < td->variants.len; i++)
+                if (!strcmp(td->variants.items[i].name, n->name)) {
+                    if (td->variants.items[i].npayload)
+                        ERR(n, "variant %s needs %d value(s)", n->name, td->variants.items[i].npayload);
+                    n->op = MEM_VARIANT;
+                    n->aux = td;
+                    n->ival = i;
+                    Type *t = type_new(TY_ENUM);
+                    t->decl = td;
+                    return t;
+                }
+            ERR(n, "enum %s has no variant '%s'", td->name, n->name);
+            return ty_error;
+        }
+        if (!s && !strcmp(obj->name, "Math") && (!strcmp(n->name, "PI") || !strcmp(n->name, "E"))) {
+            n->op = MEM_CONST;
+            n->sval = arena_printf("Math.%s", n->name);
+            return ty_float;
+        }
+        if (!s && is_builtin_module(obj->name)) {
+            ERR(n, "%s.%s is a function: call it with ()", obj->name, n->name);
+            return ty_error;
+        }
+    }
+    Type *t = type_prune(check_expr(&n->a, NULL));
+    if (n->flags & NF_OPTCHAIN) {
+        if (t->kind != TY_OPT) {
+            if (t->kind != TY_ERROR)
+                ERR(n, "'?.' needs an option, not %s", type_str(t));
+            return ty_error;
+        }
+        Type *inner = type_prune(t->elem);
+        if (inner->kind != TY_STRUCT) {
+            ERR(n, "'?.' needs an option of a struct, not %s", type_str(t));
+            return ty_error;
+        }
+        for (int i = 0; i < inner->decl->fields.len; i++)
+            if (!strcmp(inner->decl->fields.items[i].name, n->name)) {
+                n->op = MEM_FIELD;
+                n->ival = i;
+                Type *ft = type_prune(inner->decl->fields.items[i].type);
+                return ft->kind == TY_OPT ? ft : type_opt(ft);
+            }
+        ERR(n, "%s has no field '%s'", inner->decl->name, n->name);
+        return ty_error;
+    }
+    if (t->kind == TY_STRUCT) {
+        for (int i = 0; i < t->decl->fields.len; i++)
+            if (!strcmp(t->decl->fields.items[i].name, n->name)) {
+                n->op = MEM_FIELD;
+                n->ival = i;
+                return t->decl->fields.items[i].type;
+            }
+        ERR(n, "%s has no field '%s'", t->decl->name, n->name);
+        return ty_error;
+    }
+    if (t->kind == TY_TUPLE) {
+        char *end;
+        long i = strtol(n->name, &end, 10);
+        if (*end || i < 0 || i >= t->nitems) {
+            ERR(n, "tuple %s has no element '%s'", type_str(t), n->name);
+            return ty_error;
+        }
+        n->op = MEM_TUPLE;
+        n->ival = i;
+        return t->items[i];
+    }
+    if (t->kind == TY_ERROR)
+        return ty_error;
+    if (t->kind == TY_VAR) {
+        ERR(n, "cannot infer the type of this value before '.%s': add a type annotation", n->name);
+        return ty_error;
+    }
+    ERR(n, "%s has no field '%s'%s", type_str(t), n->name,
+        (!strcmp(n->name, "len") || !strcmp(n->name, "to_string")) ? " (methods need parentheses)" : "");
+    (void)expected;
+    return ty_error;
+}

@@ -1,0 +1,64 @@
+/* diag.c — the source file table and the one formatter of compile errors. */
+#include "diag.h"
+#include "common.h"
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { MAX_REPORTED_ERRORS = 20 };
+
+static VEC(SourceFile) files;
+static int error_count;
+
+int diag_add_file(const char *path, const char *text, int len)
+{
+    SourceFile f = { path, text, len };
+    vec_push(&files, f);
+    return files.len - 1;
+}
+
+const SourceFile *diag_file(int index)
+{
+    return index >= 0 && index < files.len ? &files.items[index] : NULL;
+}
+
+int diag_file_count(void) { return files.len; }
+
+int diag_error_count(void) { return error_count; }
+
+/* Prints source line `line` of f and a caret under column `col`, expanding
+ * tabs the same way in both so that the caret lines up. */
+static void show_line(const SourceFile *f, int line, int col)
+{
+    const char *p = f->text;
+    for (int l = 1; l < line && *p; p++)
+        if (*p == '\n')
+            l++;
+    const char *end = strchr(p, '\n');
+    int n = end ? (int)(end - p) : (int)strlen(p);
+    if (n > 0 && p[n - 1] == '\r')
+        n--;
+    fprintf(stderr, "    %.*s\n    ", n, p);
+    for (int i = 0; i < col - 1 && i < n; i++)
+        fputc(p[i] == '\t' ? '\t' : ' ', stderr);
+    fputs("^\n", stderr);
+}
+
+void diag_error(int file, int line, int col, const char *fmt, ...)
+{
+    error_count++;
+    if (error_count > MAX_REPORTED_ERRORS)
+        return;
+    const SourceFile *f = diag_file(file);
+    fprintf(stderr, "%s:%d:%d: error: ", f ? f->path : "wyn", line, col);
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    if (f && line > 0)
+        show_line(f, line, col);
+    if (error_count == MAX_REPORTED_ERRORS)
+        fputs("wyn: too many errors, stopping\n", stderr);
+}

@@ -1,0 +1,29 @@
+/*
+ * diag.h — source files and compile-time diagnostics.
+ *
+ * Every compile error goes through diag_error, which prints
+ *   file.wyn:LINE:COL: error: message
+ *       <the source line>
+ *       ^
+ * to stderr.  The front end keeps going after an error where it can, so
+ * several errors may be reported; the driver exits 1 if any were.
+ */
+#ifndef WYN_DIAG_H
+#define WYN_DIAG_H
+
+typedef struct SourceFile {
+    const char *path;    /* as given by the user; used in messages */
+    const char *text;    /* NUL-terminated contents */
+    int len;
+} SourceFile;
+
+/* Registers a source file and returns its index (the file part of a loc). */
+int diag_add_file(const char *path, const char *text, int len);
+const SourceFile *diag_file(int index);
+int diag_file_count(void);
+
+void diag_error(int file, int line, int col, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+int diag_error_count(void);
+
+#endif

@@ -1,0 +1,312 @@
+/*
+ * chan.c — channels (concurrency runtime).
+ *
+ * A channel is a ring of cap slots of esize bytes (cap 0: unbuffered) plus
+ * two FIFO queues of parked coroutines: receivers waiting for a value and
+ * senders waiting for room (or, unbuffered, for a receiver).  One spinlock
+ * per channel protects everything in it.  Values never travel through a
+ * parked coroutine's stack (it may be copied away at any time): a parked
+ * sender's value waits in its Coro.xfer, and a value for a parked receiver
+ * is written to its Coro.xfer and copied to the caller's `out` once it
+ * runs again.
+ *
+ * Invariants (under the lock):
+ *   - receivers are queued only when count == 0 (and, for select, they may
+ *     be stale: their wait was won elsewhere; whoever pops them drops them);
+ *   - senders are queued only when count == cap;
+ *   - closed channels have no senders queued.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "rt_sched_internal.h"
+
+#define CHAN_MAGIC 0x7779636e48414e31ull
+
+struct Chan {
+    uint64_t magic;
+    RtSpin lock;
+    uint8_t closed;
+    uint32_t esize;
+    int64_t cap;              /* 0: unbuffered */
+    int64_t head, count;      /* ring position and fill */
+    Waiter *rq_head, *rq_tail;
+    Waiter *sq_head, *sq_tail;
+    char *buf;
+};
+
+/* ----------------------------------------------------------- wait queues */
+
+static void q_push(Waiter **head, Waiter **tail, Waiter *w)
+{
+    w->next = NULL;
+    w->prev = *tail;
+    if (*tail)
+        (*tail)->next = w;
+    else
+        *head = w;
+    *tail = w;
+    w->linked = 1;
+}
+
+static void q_unlink(Waiter **head, Waiter **tail, Waiter *w)
+{
+    if (w->prev)
+        w->prev->next = w->next;
+    else
+        *head = w->next;
+    if (w->next)
+        w->next->prev = w->prev;
+    else
+        *tail = w->prev;
+    w->linked = 0;
+}
+
+/* Pops the first waiter whose wait we win (stale ones are dropped). */
+static Waiter *q_claim(Waiter **head, Waiter **tail)
+{
+    Waiter *w;
+    while ((w = *head)) {
+        q_unlink(head, tail, w);
+        if (rt_wait_claim(w->co, w->tok, (unsigned)w->code))
+            return w;
+    }
+    return NULL;
+}
+
+/* ------------------------------------------------------------- handles */
+
+Chan *rt_chan_from(wyn_int h, wyn_loc loc)
+{
+    Chan *c = (Chan *)(intptr_t)h;
+    if (RT_UNLIKELY(h == 0 || (h & 7) != 0 || c->magic != CHAN_MAGIC))
+        rt_panic(loc, "invalid channel handle");
+    return c;
+}
+
+static Chan *chan_check(wyn_int h, wyn_int esize, wyn_loc loc)
+{
+    Chan *c = rt_chan_from(h, loc);
+    if (RT_UNLIKELY((uint64_t)esize != c->esize)) {
+        char msg[128];
+        snprintf(msg, sizeof msg,
+                 "channel element size mismatch: the channel carries %u-byte "
+                 "values, this operation uses %lld bytes",
+                 c->esize, (long long)esize);
+        rt_panic(loc, msg);
+    }
+    return c;
+}
+
+static Chan *chan_make(int64_t cap, wyn_int esize)
+{
+    Chan *c = calloc(1, sizeof *c);
+    if (!c)
+        rt_fatal(0, "out of memory (channel)");
+    c->magic = CHAN_MAGIC;
+    c->esize = (uint32_t)esize;
+    c->cap = cap;
+    if (cap > 0 && esize > 0) {
+        c->buf = malloc((size_t)cap * (size_t)esize);
+        if (!c->buf)
+            rt_fatal(0, "out of memory (channel buffer)");
+    }
+    return c;
+}
+
+wyn_int rt_chan_new(wyn_int cap, wyn_int esize, wyn_loc loc)
+{
+    if (cap < 1) {
+        char msg[96];
+        snprintf(msg, sizeof msg, "channel capacity must be at least 1, got %lld",
+                 (long long)cap);
+        rt_panic(loc, msg);
+    }
+    if (esize < 0 || esize > (1 << 30) || cap > ((wyn_int)1 << 40) / (esize ? esize : 1))
+        rt_panic(loc, "channel too large");
+    return (wyn_int)(intptr_t)chan_make(cap, esize);
+}
+
+wyn_int rt_chan_new_unbuffered(wyn_int esize)
+{
+    if (esize < 0 || esize > (1 << 30))
+        rt_panic(0, "channel element too large");
+    return (wyn_int)(intptr_t)chan_make(0, esize);
+}
+
+/* ----------------------------------------------------------- transfers */
+
+static inline void *slot(Chan *c, int64_t i)
+{
+    return c->buf + (size_t)(i % c->cap) * c->esize;
+}
+
+/* Takes a value if one is available (buffer or parked sender), or the
+ * zero value if closed and empty.  Lock held.  Returns 1 (value), 2
+ * (closed), 0 (nothing); *wake is a sender to wake after unlocking. */
+static int take_locked(Chan *c, void *out, Coro **wake)
+{
+    Waiter *s;
+    *wake = NULL;
+    if (c->count > 0) {
+        memcpy(out, slot(c, c->head), c->esize);
+        c->head = (c->head + 1) % c->cap;
+        c->count--;
+        if ((s = q_claim(&c->sq_head, &c->sq_tail))) {
+            memcpy(slot(c, c->head + c->count), s->co->xfer, c->esize);
+            c->count++;
+            *wake = s->co;
+        }
+        return 1;
+    }
+    if ((s = q_claim(&c->sq_head, &c->sq_tail))) {
+        memcpy(out, s->co->xfer, c->esize);
+        *wake = s->co;
+        return 1;
+    }
+    if (c->closed) {
+        memset(out, 0, c->esize);
+        return 2;
+    }
+    return 0;
+}
+
+void rt_chan_send(wyn_int ch, const void *val, wyn_int esize, wyn_loc loc)
+{
+    Chan *c = chan_check(ch, esize, loc);
+    rt_spin_lock(&c->lock);
+    if (RT_UNLIKELY(c->closed)) {
+        rt_spin_unlock(&c->lock);
+        rt_panic(loc, "send on closed channel");
+    }
+    Waiter *r = q_claim(&c->rq_head, &c->rq_tail);
+    if (r) {                        /* a receiver is waiting: hand over */
+        memcpy(r->co->xfer, val, c->esize);
+        rt_spin_unlock(&c->lock);
+        rt_wake(r->co);
+        return;
+    }
+    if (c->count < c->cap) {
+        memcpy(slot(c, c->head + c->count), val, c->esize);
+        c->count++;
+        rt_spin_unlock(&c->lock);
+        return;
+    }
+    Coro *co = rt_coro_current();
+    if (!co) {
+        rt_spin_unlock(&c->lock);
+        rt_panic(loc, "blocking channel send outside a task");
+    }
+    rt_wait_begin(co, loc, "send");
+    Waiter *w = rt_wait_slots(co, 1);
+    memcpy(rt_xfer_reserve(co, c->esize), val, c->esize);
+    w->obj = c;
+    q_push(&c->sq_head, &c->sq_tail, w);
+    rt_spin_unlock(&c->lock);
+    rt_wait_park(co);
+    if (w->closed)
+        rt_panic(loc, "send on closed channel");
+}
+
+void rt_chan_recv(wyn_int ch, void *out, wyn_int esize, wyn_loc loc)
+{
+    Chan *c = chan_check(ch, esize, loc);
+    Coro *wake;
+    rt_spin_lock(&c->lock);
+    if (take_locked(c, out, &wake)) {
+        rt_spin_unlock(&c->lock);
+        if (wake)
+            rt_wake(wake);
+        return;
+    }
+    Coro *co = rt_coro_current();
+    if (!co) {
+        rt_spin_unlock(&c->lock);
+        rt_panic(loc, "blocking channel receive outside a task");
+    }
+    rt_wait_begin(co, loc, "recv");
+    Waiter *w = rt_wait_slots(co, 1);
+    rt_xfer_reserve(co, c->esize);
+    w->obj = c;
+    q_push(&c->rq_head, &c->rq_tail, w);
+    rt_spin_unlock(&c->lock);
+    rt_wait_park(co);
+    if (w->closed)
+        memset(out, 0, c->esize);
+    else
+        memcpy(out, co->xfer, c->esize);
+}
+
+wyn_bool rt_chan_try_recv(wyn_int ch, void *out, wyn_int esize)
+{
+    Chan *c = chan_check(ch, esize, 0);
+    Coro *wake;
+    rt_spin_lock(&c->lock);
+    int got = take_locked(c, out, &wake);
+    rt_spin_unlock(&c->lock);
+    if (wake)
+        rt_wake(wake);
+    return got == 1;
+}
+
+void rt_chan_close(wyn_int ch, wyn_loc loc)
+{
+    Chan *c = rt_chan_from(ch, loc);
+    Coro *wake = NULL;
+    Waiter *w;
+    rt_spin_lock(&c->lock);
+    if (c->closed) {
+        rt_spin_unlock(&c->lock);
+        rt_panic(loc, "close of closed channel");
+    }
+    c->closed = 1;
+    while ((w = q_claim(&c->rq_head, &c->rq_tail))) {
+        w->closed = 1;
+        w->co->qnext = wake;
+        wake = w->co;
+    }
+    while ((w = q_claim(&c->sq_head, &c->sq_tail))) {
+        w->closed = 1;
+        w->co->qnext = wake;
+        wake = w->co;
+    }
+    rt_spin_unlock(&c->lock);
+    while (wake) {
+        Coro *n = wake->qnext;
+        rt_wake(wake);
+        wake = n;
+    }
+}
+
+/* ------------------------------------------------------ select support */
+
+void rt_chan_lock(Chan *c) { rt_spin_lock(&c->lock); }
+void rt_chan_unlock(Chan *c) { rt_spin_unlock(&c->lock); }
+size_t rt_chan_esize(Chan *c) { return c->esize; }
+
+int rt_chan_sel_take(Chan *c, void *out, Coro **wake)
+{
+    return take_locked(c, out, wake);
+}
+
+/* Lock held: would a receive succeed now?  (Queued senders are never
+ * stale: a sender waits on one channel only, with no timeout.) */
+int rt_chan_sel_ready(Chan *c)
+{
+    return c->count > 0 || c->sq_head != NULL || c->closed;
+}
+
+void rt_chan_sel_enqueue(Chan *c, Waiter *w)
+{
+    w->obj = c;
+    q_push(&c->rq_head, &c->rq_tail, w);
+}
+
+void rt_chan_sel_dequeue(Chan *c, Waiter *w)
+{
+    rt_spin_lock(&c->lock);
+    if (w->linked)
+        q_unlink(&c->rq_head, &c->rq_tail, w);
+    rt_spin_unlock(&c->lock);
+}

@@ -1,0 +1,45 @@
+/*
+ * rt_internal.h — functions shared between runtime files that generated
+ * code never sees.  Owners: values/output/faults (panic.c, output.c, ...)
+ * and the concurrency runtime (sched.c, ...).  Everything here is private
+ * to libwynrt; the public contract is wyn_rt.h.
+ */
+#ifndef WYN_RT_INTERNAL_H
+#define WYN_RT_INTERNAL_H
+#include <stddef.h>
+#include "wyn_rt.h"
+
+/* --- program and faults (panic.c) --- */
+/* Remembers the file table for rendering wyn_loc values. */
+void rt_set_program(const WynProgram *prog);
+/* Name of the .wyn file for loc ("?" when unknown). */
+const char *rt_loc_file(wyn_loc loc);
+/* The single path for every runtime error: flushes stdout, prints
+ * "file:line: error: msg" plus the current task's spawn chain to stderr and
+ * terminates the process with status 1.  Safe to call from any worker and
+ * from the SIGSEGV handler (uses write(2), only try-locks). */
+WYN_NORETURN void rt_fatal(wyn_loc loc, const char *msg);
+/* Same, with a status of the caller's choosing. */
+WYN_NORETURN void rt_fatal_status(wyn_loc loc, const char *msg, int status);
+
+/* --- output (output.c) --- */
+/* Writes n bytes to the stdout buffer under the output lock. */
+void rt_out_write(const char *p, size_t n);
+/* Flush without blocking when another thread holds the lock (crash paths). */
+void rt_out_try_flush(void);
+
+/* --- scheduler services used by other runtime files (sched.c) --- */
+/* Fills out[0..n) with the spawn-site locations of the current task, its
+ * parent's, ... (innermost first).  Returns n; 0 on the main task or
+ * outside any task. */
+int rt_sched_spawn_chain(wyn_loc *out, int max);
+/* Wait for a file descriptor without blocking the worker (epoll), for the
+ * I/O library.  events: bit 1 = readable, bit 2 = writable.  Returns the
+ * ready events, or 0 on timeout (timeout_ms < 0: none). */
+int rt_sched_wait_fd(int fd, int events, wyn_int timeout_ms);
+/* The script's own arguments as given to rt_main (System.args; argv[0] is
+ * the script path).  Added by the concurrency runtime (main.c). */
+int rt_args_count(void);
+char **rt_args(void);
+
+#endif

@@ -1,0 +1,364 @@
+/*
+ * task.c — tasks and futures: spawn, spawn_detached, await (inline run of
+ * not-yet-started tasks), await_until, await_any, cancel, yield.
+ *
+ * A Task is 96 bytes (rt_sched_internal.h), carved from 64 KB slabs into
+ * per-worker free lists.  Arguments and result live inside the task when
+ * they fit in TASK_INLINE bytes together; otherwise on the heap (arguments
+ * are freed when the task completes, the result stays with the future).
+ * Futures are memoized and never freed; detached tasks are recycled.
+ */
+#define _GNU_SOURCE
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "rt_sched_internal.h"
+
+#define TASK_SLAB (64 * 1024)
+
+static pthread_mutex_t foreign_lock = PTHREAD_MUTEX_INITIALIZER;
+static Task *foreign_free;
+static char *foreign_cur, *foreign_end;
+
+static Task *carve(char **cur, char **end)
+{
+    if (*cur == *end) {
+        char *s = malloc(TASK_SLAB);
+        if (!s)
+            rt_fatal(0, "out of memory (tasks)");
+        *cur = s;
+        *end = s + (TASK_SLAB / sizeof(Task)) * sizeof(Task);
+    }
+    Task *t = (Task *)*cur;
+    *cur += sizeof(Task);
+    return t;
+}
+
+static void *xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p)
+        rt_fatal(0, "out of memory (task arguments)");
+    return p;
+}
+
+Task *rt_task_alloc(Worker *w, wyn_int args_size, wyn_int result_size)
+{
+    Task *t;
+    if (RT_LIKELY(w != NULL)) {
+        if ((t = w->tfree))
+            w->tfree = t->next;
+        else
+            t = carve(&w->slab_cur, &w->slab_end);
+    } else {
+        pthread_mutex_lock(&foreign_lock);
+        if ((t = foreign_free))
+            foreign_free = t->next;
+        else
+            t = carve(&foreign_cur, &foreign_end);
+        pthread_mutex_unlock(&foreign_lock);
+    }
+    size_t rs = ((size_t)result_size + 7) & ~(size_t)7;
+    size_t as = (size_t)args_size;
+    uint8_t flags = 0;
+    if (rs <= TASK_INLINE) {
+        t->result = t->payload;
+    } else {
+        t->result = xmalloc(rs);
+        flags |= TF_HEAP_RESULT;
+        rs = 0;
+    }
+    if (as <= TASK_INLINE - rs) {
+        t->args = t->payload + rs;
+    } else {
+        t->args = xmalloc(as);
+        flags |= TF_HEAP_ARGS;
+    }
+    if (result_size > 0)
+        memset(t->result, 0, (size_t)result_size);
+    t->flags = flags;
+    atomic_store_explicit(&t->cancel, 0, memory_order_relaxed);
+    atomic_store_explicit(&t->lock.v, 0, memory_order_relaxed);
+    t->waiters = NULL;
+    t->next = NULL;
+    return t;
+}
+
+void rt_task_release(Worker *w, Task *t)
+{
+    atomic_store_explicit(&t->state, T_FREE, memory_order_relaxed);
+    if (t->flags & TF_HEAP_RESULT)
+        free(t->result);
+    t->next = w->tfree;
+    w->tfree = t;
+}
+
+void rt_task_chain_init(Task *t, wyn_loc loc)
+{
+    Coro *co = rt_coro_current();
+    Task *p = co ? co->cur : NULL;
+    t->chain[0] = loc;
+    int n = 1;
+    if (p && !(p->flags & TF_MAIN))
+        for (int i = 0; i < p->nchain && n < TASK_CHAIN; i++)
+            t->chain[n++] = p->chain[i];
+    t->nchain = (uint8_t)n;
+}
+
+static Task *task_new(WynTaskFn fn, const void *args, wyn_int args_size,
+                      wyn_int result_size, wyn_loc loc, uint8_t flags)
+{
+    Task *t = rt_task_alloc(rt_tls_worker, args_size, result_size);
+    t->fn = fn;
+    t->flags |= flags;
+    if (args_size > 0)
+        memcpy(t->args, args, (size_t)args_size);
+    rt_task_chain_init(t, loc);
+    atomic_store_explicit(&t->state, T_READY, memory_order_release);
+    return t;
+}
+
+wyn_int rt_spawn(WynTaskFn fn, const void *args, wyn_int args_size,
+                 wyn_int result_size, wyn_loc loc)
+{
+    Task *t = task_new(fn, args, args_size, result_size, loc, 0);
+    rt_sched_push_new(t);
+    return (wyn_int)(intptr_t)t;
+}
+
+void rt_spawn_detached(WynTaskFn fn, const void *args, wyn_int args_size,
+                       wyn_loc loc)
+{
+    Task *t = task_new(fn, args, args_size, 0, loc, TF_DETACHED);
+    atomic_fetch_add(&rt_sched.ndetached, 1);
+    rt_sched_push_new(t);
+}
+
+/* Marks t finished and wakes its awaiters. */
+static void task_complete(Task *t)
+{
+    if (t->flags & TF_HEAP_ARGS) {
+        free(t->args);
+        t->args = NULL;
+        t->flags &= (uint8_t)~TF_HEAP_ARGS;
+    }
+    rt_spin_lock(&t->lock);
+    atomic_store_explicit(&t->state, T_DONE, memory_order_release);
+    Waiter *r = t->waiters;
+    t->waiters = NULL;
+    Coro *wake = NULL;
+    for (; r; r = r->next) {
+        r->linked = 0;
+        if (rt_wait_claim(r->co, r->tok, (unsigned)r->code)) {
+            r->co->qnext = wake;
+            wake = r->co;
+        }
+    }
+    rt_spin_unlock(&t->lock);
+    while (wake) {
+        Coro *n = wake->qnext;
+        rt_wake(wake);
+        wake = n;
+    }
+}
+
+void rt_task_run_body(Coro *co, Task *t)
+{
+    t->fn(t->args, t->result);
+    task_complete(t);
+}
+
+static Task *task_from(wyn_int fut, wyn_loc loc)
+{
+    if (RT_UNLIKELY(fut == 0 || (fut & 15) != 0))
+        rt_panic(loc, "await of an invalid future");
+    return (Task *)(intptr_t)fut;
+}
+
+static inline int task_done(Task *t)
+{
+    return atomic_load_explicit(&t->state, memory_order_acquire) == T_DONE;
+}
+
+/* Runs a claimed task on the caller's stack as part of the caller. */
+static void run_inline(Task *t)
+{
+    Coro *co = rt_coro_current();
+    if (co) {
+        Task *outer = co->cur;
+        co->cur = t;
+        rt_task_run_body(co, t);
+        co->cur = outer;
+    } else {
+        rt_task_run_body(NULL, t);
+    }
+}
+
+static void unlink_waiter(Waiter *r)
+{
+    Task *t = r->obj;
+    rt_spin_lock(&t->lock);
+    if (r->linked) {
+        if (r->prev)
+            r->prev->next = r->next;
+        else
+            t->waiters = r->next;
+        if (r->next)
+            r->next->prev = r->prev;
+        r->linked = 0;
+    }
+    rt_spin_unlock(&t->lock);
+}
+
+/* Links r into t's awaiters; 0 if t is already done. */
+static int link_waiter(Task *t, Waiter *r)
+{
+    rt_spin_lock(&t->lock);
+    if (task_done(t)) {
+        rt_spin_unlock(&t->lock);
+        return 0;
+    }
+    r->obj = t;
+    r->prev = NULL;
+    r->next = t->waiters;
+    if (t->waiters)
+        t->waiters->prev = r;
+    t->waiters = r;
+    r->linked = 1;
+    rt_spin_unlock(&t->lock);
+    return 1;
+}
+
+/* Outside any coroutine (a foreign thread): poll politely. */
+static int foreign_wait(Task *t, int64_t deadline)
+{
+    for (int i = 0; !task_done(t); i++) {
+        if (deadline >= 0 && rt_mono_ns() >= deadline)
+            return 0;
+        if (i < 100)
+            sched_yield();
+        else
+            usleep(200);
+    }
+    return 1;
+}
+
+/* Parks until t is done or the deadline (ns, -1: none) passes. */
+static int wait_task(Task *t, int64_t deadline, wyn_loc loc)
+{
+    Coro *co = rt_coro_current();
+    if (!co)
+        return foreign_wait(t, deadline);
+    uint64_t tok = rt_wait_begin(co, loc, "await");
+    Waiter *r = rt_wait_slots(co, 1);
+    if (!link_waiter(t, r)) {
+        if (rt_wait_self(co, tok, 1))
+            return 1;
+        rt_wait_park(co);   /* cannot happen: nobody else knows the wait */
+        return 1;
+    }
+    if (deadline >= 0)
+        rt_timer_add(co, deadline);
+    unsigned code = rt_wait_park(co);
+    if (deadline >= 0)
+        rt_timer_remove(co);
+    if (r->linked)
+        unlink_waiter(r);
+    return code == 1;
+}
+
+const void *rt_await(wyn_int fut, wyn_loc loc)
+{
+    Task *t = task_from(fut, loc);
+    if (task_done(t))
+        return t->result;
+    if (atomic_load_explicit(&t->state, memory_order_relaxed) == T_READY) {
+        Worker *w = rt_tls_worker;
+        /* the usual case: spawned just now by us; drop the deque entry */
+        if (w && rt_deque_peek_bottom(&w->dq) == t)
+            rt_deque_pop(&w->dq);
+        uint32_t s = T_READY;
+        if (atomic_compare_exchange_strong_explicit(&t->state, &s, T_RUNNING,
+                memory_order_acq_rel, memory_order_relaxed)) {
+            run_inline(t);
+            return t->result;
+        }
+    }
+    wait_task(t, -1, loc);
+    return t->result;
+}
+
+const void *rt_await_until(wyn_int fut, wyn_int deadline_ns, wyn_loc loc)
+{
+    Task *t = task_from(fut, loc);
+    if (task_done(t))
+        return t->result;
+    if (deadline_ns < 0)
+        deadline_ns = 0;
+    return wait_task(t, deadline_ns, loc) ? t->result : NULL;
+}
+
+wyn_int rt_await_any(WynArr *futs, wyn_loc loc)
+{
+    if (!futs || futs->len == 0)
+        rt_panic(loc, "await_any of an empty array");
+    int n = (int)futs->len;
+    const wyn_int *f = (const wyn_int *)futs->data;
+    for (int i = 0; i < n; i++)
+        if (task_done(task_from(f[i], loc)))
+            return i;
+    Coro *co = rt_coro_current();
+    if (!co) {
+        for (;;) {
+            for (int i = 0; i < n; i++)
+                if (task_done(task_from(f[i], loc)))
+                    return i;
+            usleep(200);
+        }
+    }
+    uint64_t tok = rt_wait_begin(co, loc, "await_any");
+    Waiter *r = rt_wait_slots(co, n);
+    int i;
+    for (i = 0; i < n; i++)
+        if (!link_waiter(task_from(f[i], loc), &r[i]))
+            break;
+    if (i < n) {   /* f[i] finished meanwhile */
+        if (!rt_wait_self(co, tok, (unsigned)i + 1))
+            rt_wait_park(co);
+    } else {
+        rt_wait_park(co);
+    }
+    unsigned code = (unsigned)(atomic_load(&co->claim) & WAIT_CODE_MASK);
+    for (int k = 0; k < n; k++)
+        if (r[k].linked)
+            unlink_waiter(&r[k]);
+    return (wyn_int)code - 1;
+}
+
+wyn_bool rt_future_done(wyn_int fut)
+{
+    if (fut == 0 || (fut & 15))
+        return 0;
+    return task_done((Task *)(intptr_t)fut);
+}
+
+void rt_task_cancel(wyn_int fut)
+{
+    if (fut == 0 || (fut & 15))
+        return;
+    atomic_store_explicit(&((Task *)(intptr_t)fut)->cancel, 1, memory_order_relaxed);
+}
+
+wyn_bool rt_task_is_cancelled(void)
+{
+    Coro *co = rt_coro_current();
+    Task *t = co ? co->cur : NULL;
+    return t && atomic_load_explicit(&t->cancel, memory_order_relaxed);
+}
+
+void rt_task_yield(void)
+{
+    rt_sched_yield_current();
+}

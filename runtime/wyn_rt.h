@@ -1,0 +1,348 @@
+/*
+ * wyn_rt.h — the one contract between generated code and the Wyn runtime.
+ *
+ * Generated C includes this header and nothing else: it is embedded in the
+ * wyn binary and prepended to every program compiled by libtcc, and it is
+ * installed next to libwynrt.a for `wyn --emit-c` / `wyn build`.  The same
+ * header is included by the runtime's own .c files (after their system
+ * headers), so every declaration here must be valid for tcc 0.9.27 and gcc.
+ *
+ * Rules that keep tcc-generated code and the gcc-built runtime compatible
+ * (see ../shared/notes/libtcc.md):
+ *   - no system headers, no TLS, no atomics in anything generated code sees;
+ *   - no struct mixing integer and floating fields, 16 bytes or smaller,
+ *     crosses this boundary by value (pass pointers instead);
+ *   - every function the runtime exports to generated code starts with
+ *     `rt_` and is declared in this file: the build scans this header to
+ *     produce the symbol table handed to tcc_add_symbol.
+ *
+ * Source locations: a `wyn_loc` packs a file index (into the table given in
+ * WynProgram.files) and a line: (file << 20) | line.  Every runtime call that
+ * can fail or block takes one, so errors name the .wyn line.
+ *
+ * Memory: strings, arrays and maps carry a reference count `rc`; rc < 0 marks
+ * an immortal object (string literals).  Values are currently never freed
+ * (see runtime/README.md); the field is here so that the layout is stable.
+ *
+ * Version: bump WYN_RT_VERSION when a layout or signature changes.
+ */
+#ifndef WYN_RT_H
+#define WYN_RT_H
+
+#define WYN_RT_VERSION 1
+
+typedef long long wyn_int;
+typedef unsigned long long wyn_uint;
+typedef _Bool wyn_bool;
+typedef int wyn_loc;
+
+#define WYN_LOC(file, line) (((file) << 20) | (line))
+#define WYN_LOC_FILE(loc) ((loc) >> 20)
+#define WYN_LOC_LINE(loc) ((loc) & 0xFFFFF)
+
+typedef struct WynStr WynStr;
+typedef struct WynArr WynArr;
+typedef struct WynMap WynMap;
+
+#ifndef NULL
+#define NULL ((void *)0)
+#endif
+
+#if defined(__GNUC__) && !defined(__TINYC__)
+#define WYN_NORETURN __attribute__((noreturn))
+#else
+#define WYN_NORETURN
+#endif
+
+/* ---------------------------------------------------------------- program */
+
+typedef struct WynProgram {
+    const char *const *files; /* .wyn paths, indexed by WYN_LOC_FILE */
+    int nfiles;
+    wyn_int (*entry)(void);   /* the script body / main; returns exit status */
+} WynProgram;
+
+/* Starts the runtime (scheduler, workers, signal handlers), runs
+ * prog->entry as the main task, waits for fire-and-forget tasks, flushes
+ * output and returns the exit status.  argv holds the script's own
+ * arguments (System.args), argv[0] is the script path. */
+int rt_main(const WynProgram *prog, int argc, char **argv);
+WYN_NORETURN void rt_exit(wyn_int code);
+
+/* ----------------------------------------------------------------- faults */
+
+/* All print "file:line: error: message" (plus the spawn chain inside a
+ * task) to stderr after flushing stdout, then exit(1). */
+WYN_NORETURN void rt_panic(wyn_loc loc, const char *msg);
+WYN_NORETURN void rt_panic_str(wyn_loc loc, WynStr *msg);
+WYN_NORETURN void rt_div_zero(wyn_loc loc);
+WYN_NORETURN void rt_index_oob(wyn_loc loc, wyn_int index, wyn_int len);
+WYN_NORETURN void rt_missing_key(wyn_loc loc);
+WYN_NORETURN void rt_unwrap_fail(wyn_loc loc, const char *what);
+
+/* ---------------------------------------------------------------- memory */
+
+void *rt_alloc(wyn_int size);          /* zeroed; panics when out of memory */
+void *rt_realloc(void *p, wyn_int size);
+void *rt_box(const void *src, wyn_int size); /* heap copy (recursive enums) */
+void *memcpy(void *dst, const void *src, unsigned long n);
+void *memmove(void *dst, const void *src, unsigned long n);
+void *memset(void *dst, int c, unsigned long n);
+int memcmp(const void *a, const void *b, unsigned long n);
+
+/* ---------------------------------------------------------------- strings */
+
+struct WynStr {
+    wyn_int rc;
+    wyn_int len;        /* bytes, excluding the terminating NUL */
+    char data[];        /* always NUL-terminated */
+};
+
+/* Literals are emitted by the code generator as static objects of this
+ * shape with rc = -1, cast to WynStr *. */
+#define WYN_STR_LIT_TYPE(n) struct { wyn_int rc; wyn_int len; char data[n]; }
+
+WynStr *rt_str_new(const char *bytes, wyn_int len);
+WynStr *rt_str_cstr(const char *s);               /* NULL gives "" */
+WynStr *rt_str_empty(void);
+WynStr *rt_str_concat(WynStr *a, WynStr *b);
+WynStr *rt_str_concat_n(WynStr **parts, wyn_int n);
+WynStr *rt_str_repeat(WynStr *s, wyn_int n);
+wyn_bool rt_str_eq(WynStr *a, WynStr *b);
+wyn_int rt_str_cmp(WynStr *a, WynStr *b);          /* <0, 0, >0, bytewise */
+WynStr *rt_str_at(WynStr *s, wyn_int i, wyn_loc loc); /* one byte as string; negative counts from end */
+WynStr *rt_str_slice(WynStr *s, wyn_int lo, wyn_int hi); /* clamped, negatives from end */
+WynStr *rt_str_upper(WynStr *s);
+WynStr *rt_str_lower(WynStr *s);
+WynStr *rt_str_trim(WynStr *s);
+WynStr *rt_str_trim_start(WynStr *s);
+WynStr *rt_str_trim_end(WynStr *s);
+wyn_bool rt_str_contains(WynStr *s, WynStr *sub);
+wyn_bool rt_str_starts_with(WynStr *s, WynStr *p);
+wyn_bool rt_str_ends_with(WynStr *s, WynStr *p);
+wyn_int rt_str_index_of(WynStr *s, WynStr *sub);   /* -1 if absent */
+WynStr *rt_str_replace(WynStr *s, WynStr *from, WynStr *to);
+WynArr *rt_str_split(WynStr *s, WynStr *sep); /* [string]; "" splits into code points */
+WynArr *rt_str_lines(WynStr *s);
+WynArr *rt_str_chars(WynStr *s);              /* [string], one per code point */
+WynArr *rt_str_bytes(WynStr *s);              /* [int] */
+WynStr *rt_str_reverse(WynStr *s);                   /* by code point */
+wyn_int rt_str_to_int(WynStr *s, wyn_loc loc);       /* "invalid number" on bad text */
+double rt_str_to_float(WynStr *s, wyn_loc loc);
+/* "{}" takes the next of args (already formatted); "{{" and "}}" are braces */
+WynStr *rt_str_format(WynStr *fmt, WynStr **args, wyn_int n, wyn_loc loc);
+WynStr *rt_str_from_int(wyn_int v);
+WynStr *rt_str_from_float(double v);                 /* SPEC §14 float text */
+WynStr *rt_str_from_bool(wyn_bool v);
+wyn_int rt_str_hash(WynStr *s);
+
+/* ---------------------------------------------------------- string builder */
+
+typedef struct WynSB {
+    wyn_int len, cap;
+    char *data;
+} WynSB;
+
+WynSB *rt_sb_new(void);
+void rt_sb_append(WynSB *sb, WynStr *s);
+void rt_sb_append_bytes(WynSB *sb, const char *p, wyn_int n);
+void rt_sb_append_cstr(WynSB *sb, const char *s);
+void rt_sb_append_int(WynSB *sb, wyn_int v);
+void rt_sb_append_float(WynSB *sb, double v);
+void rt_sb_append_bool(WynSB *sb, wyn_bool v);
+void rt_sb_append_quoted(WynSB *sb, WynStr *s);       /* "text" with \" \\ \n \t escaped */
+wyn_int rt_sb_len(WynSB *sb);
+WynStr *rt_sb_to_string(WynSB *sb);                  /* copy; builder stays usable */
+void rt_sb_free(WynSB *sb);                          /* releases a builder */
+
+/* ----------------------------------------------------------------- output */
+
+/* stdout is buffered by the runtime and written line-atomically: a builder
+ * handed to rt_print_sb never interleaves with another task's output. */
+void rt_print_sb(WynSB *sb);
+void rt_print_str(WynStr *s);      /* s followed by "\n" */
+void rt_flush(void);
+WynStr *rt_input(WynStr *prompt); /* one line without "\n"; NULL at EOF */
+
+/* ----------------------------------------------------------------- arrays */
+
+struct WynArr {
+    wyn_int rc;
+    wyn_int len, cap;
+    wyn_int esize;      /* bytes per element */
+    char *data;
+};
+
+/* Element comparison callbacks used by generic array operations.  The
+ * runtime provides them for the primitive types; the code generator emits
+ * them for composite element types. */
+typedef wyn_bool (*WynEqFn)(const void *a, const void *b);
+typedef int (*WynCmpFn)(const void *a, const void *b);
+wyn_bool rt_eq_int(const void *a, const void *b);
+wyn_bool rt_eq_float(const void *a, const void *b);
+wyn_bool rt_eq_bool(const void *a, const void *b);
+wyn_bool rt_eq_str(const void *a, const void *b);
+int rt_cmp_int(const void *a, const void *b);
+int rt_cmp_float(const void *a, const void *b);
+int rt_cmp_bool(const void *a, const void *b);
+int rt_cmp_str(const void *a, const void *b);
+
+WynArr *rt_arr_new(wyn_int esize, wyn_int cap);
+WynArr *rt_arr_from(wyn_int esize, const void *elems, wyn_int n); /* literal */
+void *rt_arr_push_slot(WynArr *a);           /* grows by one, returns new slot */
+void rt_arr_pop(WynArr *a, void *out, wyn_loc loc);
+void rt_arr_insert(WynArr *a, wyn_int i, const void *elem, wyn_loc loc);
+void rt_arr_remove(WynArr *a, wyn_int i, void *out, wyn_loc loc);
+WynArr *rt_arr_slice(WynArr *a, wyn_int lo, wyn_int hi); /* clamped copy */
+WynArr *rt_arr_copy(WynArr *a);
+WynArr *rt_arr_reverse(WynArr *a);             /* new array */
+void rt_arr_clear(WynArr *a);
+wyn_int rt_arr_index_of(WynArr *a, const void *elem, WynEqFn eq);
+wyn_bool rt_arr_eq(WynArr *a, WynArr *b, WynEqFn eq);
+void rt_arr_sort(WynArr *a, WynCmpFn cmp);     /* stable, in place */
+/* stable sort of a by the parallel array keys (same length) */
+void rt_arr_sort_by_keys(WynArr *a, WynArr *keys, WynCmpFn cmp);
+WynArr *rt_arr_unique(WynArr *a, WynEqFn eq);
+WynArr *rt_arr_flatten(WynArr *a);             /* [[T]] -> [T] */
+WynArr *rt_arr_concat(WynArr *a, WynArr *b);
+WynStr *rt_arr_join(WynArr *strs, WynStr *sep); /* [string] */
+wyn_int rt_arr_sum_int(WynArr *a);
+double rt_arr_sum_float(WynArr *a);
+void rt_arr_min(WynArr *a, void *out, WynCmpFn cmp, wyn_loc loc); /* empty: panic */
+void rt_arr_max(WynArr *a, void *out, WynCmpFn cmp, wyn_loc loc);
+void rt_arr_first(WynArr *a, void *out, wyn_loc loc);
+void rt_arr_last(WynArr *a, void *out, wyn_loc loc);
+
+/* Bounds check used on every a[i]: returns the normalised index. */
+static inline wyn_int wyn_idx(wyn_int len, wyn_int i, wyn_loc loc)
+{
+    wyn_int j = i < 0 ? i + len : i;
+    if ((wyn_uint)j >= (wyn_uint)len)
+        rt_index_oob(loc, i, len);
+    return j;
+}
+
+/* Address of element i (bounds-checked); used where the array is not a
+ * plain variable. */
+static inline void *wyn_at(WynArr *a, wyn_int i, wyn_loc loc)
+{
+    return a->data + a->esize * wyn_idx(a->len, i, loc);
+}
+
+/* ------------------------------------------------------------------- maps */
+
+/* Insertion-ordered hash map.  Keys are wyn_int or WynStr * (8 bytes);
+ * values are esize bytes.  Positions are stable indexes into the entry
+ * array, used for iteration: for (p = rt_map_next(m, 0); p >= 0;
+ * p = rt_map_next(m, p + 1)). */
+WynMap *rt_map_new(wyn_bool str_keys, wyn_int vsize);
+void *rt_map_find_i(WynMap *m, wyn_int key);        /* value slot or NULL */
+void *rt_map_find_s(WynMap *m, WynStr *key);
+void *rt_map_get_i(WynMap *m, wyn_int key, wyn_loc loc); /* "missing key" */
+void *rt_map_get_s(WynMap *m, WynStr *key, wyn_loc loc);
+void *rt_map_slot_i(WynMap *m, wyn_int key);        /* inserts zeroed if absent */
+void *rt_map_slot_s(WynMap *m, WynStr *key);
+wyn_bool rt_map_remove_i(WynMap *m, wyn_int key);
+wyn_bool rt_map_remove_s(WynMap *m, WynStr *key);
+wyn_int rt_map_len(WynMap *m);
+wyn_int rt_map_next(WynMap *m, wyn_int pos);        /* next live position or -1 */
+void *rt_map_key_at(WynMap *m, wyn_int pos);        /* points at the 8-byte key */
+void *rt_map_val_at(WynMap *m, wyn_int pos);
+WynArr *rt_map_keys(WynMap *m);
+WynArr *rt_map_values(WynMap *m);
+WynMap *rt_map_copy(WynMap *m);
+
+/* ----------------------------------------------------------- closures */
+
+/* A function value: fn is called as R fn(void *env, args...). */
+typedef struct WynFn {
+    void *fn;
+    void *env;
+} WynFn;
+
+/* ------------------------------------------------------------- numbers */
+
+double rt_float_round(double v);
+double rt_int_pow_f(double a, double b);
+wyn_int rt_int_pow(wyn_int a, wyn_int n);
+wyn_int rt_float_to_int(double v);              /* truncates; saturates */
+double sqrt(double);
+double pow(double, double);
+double fabs(double);
+double floor(double);
+double ceil(double);
+double round(double);
+double sin(double);
+double cos(double);
+double tan(double);
+double log(double);
+double exp(double);
+double fmod(double, double);
+
+/* ---------------------------------------------------------------- time */
+
+double rt_time_now(void);        /* seconds since the epoch */
+wyn_int rt_time_millis(void);    /* wall clock, ms since the epoch */
+wyn_int rt_time_nanos(void);     /* monotonic */
+void rt_sleep_ms(wyn_int ms, wyn_loc loc); /* parks the task on the timer heap */
+
+/* --------------------------------------------------------- concurrency */
+
+/* Futures, channels and shared cells are opaque int handles: the language
+ * lets them be passed where an int is declared.  0 is never a valid handle. */
+
+/* A task body: reads its arguments from args, writes its result to result. */
+typedef void (*WynTaskFn)(void *args, void *result);
+
+/* Copies args_size bytes of args into the new task.  The result buffer has
+ * result_size bytes and lives as long as the future. */
+wyn_int rt_spawn(WynTaskFn fn, const void *args, wyn_int args_size,
+                 wyn_int result_size, wyn_loc loc);
+/* Fire-and-forget: no future; the task is freed when it ends.  rt_main
+ * waits for these before the process exits. */
+void rt_spawn_detached(WynTaskFn fn, const void *args, wyn_int args_size,
+                       wyn_loc loc);
+/* Parks until the future's task has finished (or runs a not-yet-started
+ * task inline) and returns its result buffer.  Memoized. */
+const void *rt_await(wyn_int fut, wyn_loc loc);
+/* As rt_await, but gives up at the monotonic deadline (rt_time_nanos()
+ * units) and returns NULL. */
+const void *rt_await_until(wyn_int fut, wyn_int deadline_ns, wyn_loc loc);
+/* Index (into an array of futures) of the first one to finish. */
+wyn_int rt_await_any(WynArr *futs, wyn_loc loc);
+wyn_bool rt_future_done(wyn_int fut);
+void rt_task_cancel(wyn_int fut);
+wyn_bool rt_task_is_cancelled(void);
+void rt_task_yield(void);
+
+/* Channels carry esize-byte values.  cap >= 1 is buffered; anything else is
+ * a "capacity" runtime error.  Unbuffered channels hand values over
+ * directly. Receiving from a closed, empty channel gives zero bytes. */
+wyn_int rt_chan_new(wyn_int cap, wyn_int esize, wyn_loc loc);
+wyn_int rt_chan_new_unbuffered(wyn_int esize);
+void rt_chan_send(wyn_int ch, const void *val, wyn_int esize, wyn_loc loc);
+void rt_chan_recv(wyn_int ch, void *out, wyn_int esize, wyn_loc loc);
+wyn_bool rt_chan_try_recv(wyn_int ch, void *out, wyn_int esize);
+void rt_chan_close(wyn_int ch, wyn_loc loc);
+
+/* select over receive arms.  Returns the index of the arm that received
+ * (out filled), WYN_SELECT_DEFAULT when has_default and nothing is ready,
+ * WYN_SELECT_TIMEOUT when timeout_ms >= 0 expired.  Ties: lowest index. */
+typedef struct WynSelCase {
+    wyn_int chan;
+    void *out;
+    wyn_int esize;
+} WynSelCase;
+#define WYN_SELECT_DEFAULT (-1)
+#define WYN_SELECT_TIMEOUT (-2)
+int rt_select(WynSelCase *cases, int n, wyn_int timeout_ms,
+              wyn_bool has_default, wyn_loc loc);
+
+/* Shared atomic int cells (Task.value / Shared.new). */
+wyn_int rt_shared_new(wyn_int init);
+wyn_int rt_shared_get(wyn_int h);
+void rt_shared_set(wyn_int h, wyn_int v);
+wyn_int rt_shared_add(wyn_int h, wyn_int n);   /* returns the old value */
+wyn_int rt_shared_sub(wyn_int h, wyn_int n);
+
+#endif /* WYN_RT_H */
