@@ -107,15 +107,41 @@ measure() {
 # Programs per language.  wyn_cmd/go_cmd/py_cmd NAME print the command.
 WYN_OK=1
 if [[ ! -x $WYN ]]; then WYN_OK=; log "./wyn is not built (make): Wyn benchmarks fail"; fi
-run_wyn() {  # KEY EXPECT REPS NAME ARGS...
+# The Wyn programs take their sizes from `const NAME = VALUE` lines (so they
+# need no argument parsing); wyn_src NAME [CONST=VALUE...] writes a copy of
+# benchmarks/wyn/NAME.wyn with those lines rewritten and prints its path.
+wyn_src() {
+  local name=$1 kv; shift
+  local out="$TMP/wynsrc/$name.wyn" sedargs=(-e '')
+  for kv; do sedargs+=(-e "s|^const ${kv%%=*} = .*\$|const ${kv%%=*} = ${kv#*=}|"); done
+  mkdir -p "$TMP/wynsrc"
+  sed "${sedargs[@]}" "$B/wyn/$name.wyn" >"$out"
+  for kv; do
+    grep -qxF "const ${kv%%=*} = ${kv#*=}" "$out" || log "warning: $name.wyn has no line 'const ${kv%%=*} = ...'"
+  done
+  echo "$out"
+}
+run_wyn() {  # KEY EXPECT REPS NAME [CONST=VALUE...]
   local key=$1 expect=$2 reps=$3 name=$4; shift 4
   [[ -n $WYN_OK ]] || { fail "$key" "./wyn not built"; return 1; }
-  measure "$key" "$expect" "$reps" "$WYN" "$B/wyn/$name.wyn" "$@"
+  measure "$key" "$expect" "$reps" "$WYN" "$(wyn_src "$name" "$@")"
 }
-run_wynb() {  # same, with the `wyn build -O2` binary
-  local key=$1 expect=$2 reps=$3 name=$4; shift 4
+declare -A BUILD_WHY=()
+wyn_build() {  # NAME [CONST=VALUE...]: $TMP/wynb/NAME by `wyn build -O2`
+  local name=$1; shift
+  mkdir -p "$TMP/wynb"
+  [[ -n $WYN_OK ]] || { BUILD_WHY[$name]="./wyn not built"; return 1; }
+  if ! timeout -k 2 "$LIMIT" "$WYN" build "$(wyn_src "$name" "$@")" -o "$TMP/wynb/$name" -O2 \
+        >"$TMP/wb.err" 2>&1; then
+    BUILD_WHY[$name]="wyn build failed: $(head -n 2 "$TMP/wb.err" | tr '\n' ' ' | cut -c1-160)"
+    rm -f "$TMP/wynb/$name"
+    return 1
+  fi
+}
+run_wynb() {  # KEY EXPECT REPS NAME: run the `wyn build -O2` binary
+  local key=$1 expect=$2 reps=$3 name=$4
   [[ -x $TMP/wynb/$name ]] || { fail "$key" "${BUILD_WHY[$name]:-wyn build failed}"; return 1; }
-  measure "$key" "$expect" "$reps" "$TMP/wynb/$name" "$@"
+  measure "$key" "$expect" "$reps" "$TMP/wynb/$name"
 }
 run_go() {
   local key=$1 expect=$2 reps=$3 name=$4; shift 4
@@ -128,7 +154,7 @@ run_py() {
 }
 
 # --- build what needs building ------------------------------------------------
-mkdir -p "$TMP/go" "$TMP/wynb"
+mkdir -p "$TMP/go"
 GO_WHY=""
 if have go; then
   log "building the Go programs"
@@ -140,18 +166,7 @@ if have go; then
 else
   GO_WHY="go not installed"
 fi
-declare -A BUILD_WHY=()
-if [[ -n $WYN_OK ]]; then
-  log "building Wyn programs with wyn build -O2"
-  for n in fib strbuild wordcount sort; do
-    if ! timeout -k 2 "$LIMIT" "$WYN" build "$B/wyn/$n.wyn" -o "$TMP/wynb/$n" -O2 >"$TMP/wb.err" 2>&1; then
-      BUILD_WHY[$n]="wyn build failed: $(head -n 2 "$TMP/wb.err" | tr '\n' ' ' | cut -c1-160)"
-      rm -f "$TMP/wynb/$n"
-    fi
-  done
-else
-  for n in fib strbuild wordcount sort; do BUILD_WHY[$n]="./wyn not built"; done
-fi
+wyn_build fib
 have gcc && gcc -O2 -o "$TMP/fib_gcc" "$B/c/fib.c"
 
 # --- startup ---------------------------------------------------------------------
@@ -225,7 +240,7 @@ tri() { echo $(($1 * ($1 - 1) / 2)); }
 log "(a) sequential spawn+await"
 for n in 10000 100000; do
   e=$(spawn_sum $n)
-  run_wyn seq.wyn.$n "$e" "$RUNS" spawn_seq $n
+  run_wyn seq.wyn.$n "$e" "$RUNS" spawn_seq N=$n
   run_go seq.go.$n "$e" "$RUNS" spawn_seq $n
   run_py seq.py.$n "$e" "$RUNS" spawn_seq $n
 done
@@ -235,7 +250,7 @@ CAP_NS=(1000 10000 50000 100000)
 for n in 0 "${CAP_NS[@]}"; do
   e=$(spawn_sum $n)
   reps=$RUNS; ((n == 0)) && reps=1
-  run_wyn many.wyn.$n "$e" "$reps" spawn_many $n
+  run_wyn many.wyn.$n "$e" "$reps" spawn_many N=$n
   run_go many.go.$n "$e" "$reps" spawn_many $n
   run_go many.gowg.$n "$e" "$reps" spawn_many $n wg
   run_py many.py.$n "$e" "$reps" spawn_many $n
@@ -243,16 +258,16 @@ done
 
 log "(c) tasks parked on one channel"
 for n in 0 100000; do
-  run_wyn parked.wyn.$n "$(tri $n)" 1 parked $n
+  run_wyn parked.wyn.$n "$(tri $n)" 1 parked N=$n
   run_go parked.go.$n "$(tri $n)" 1 parked $n
   run_py parked.py.$n "$(tri $n)" 1 parked $n
 done
 
 log "(d) deep recursion in a task"
-run_wyn deep.wyn.1000000 1000000 1 deep 1000000
+run_wyn deep.wyn.1000000 1000000 1 deep DEPTH=1000000
 # Beyond the limit the program must stop with a clean "stack overflow".
 if [[ -n $WYN_OK ]]; then
-  timeout -k 2 "$LIMIT" "$WYN" "$B/wyn/deep.wyn" 1000000000 </dev/null >"$TMP/out" 2>"$TMP/err"
+  timeout -k 2 "$LIMIT" "$WYN" "$(wyn_src deep DEPTH=1000000000)" </dev/null >"$TMP/out" 2>"$TMP/err"
   rc=$?
   if [[ $rc != 0 && $rc != 124 && $rc != 137 ]] && grep -q 'stack overflow' "$TMP/err"; then
     V[deep.wyn.overflow]="clean \`stack overflow\` (exit $rc)"
@@ -269,18 +284,18 @@ V[py.recursionlimit]=$("$PY" -c 'import sys; print(sys.getrecursionlimit())')
 
 log "(e) fire-and-forget spawns"
 FIRE_N=1000000 FIRE_PY_N=100000
-run_wyn fire.wyn $FIRE_N "$RUNS" fire $FIRE_N
+run_wyn fire.wyn $FIRE_N "$RUNS" fire N=$FIRE_N
 run_go fire.go $FIRE_N "$RUNS" fire $FIRE_N
 run_py fire.py $FIRE_PY_N "$RUNS" fire $FIRE_PY_N
 
 log "(f) unbuffered ping-pong"
 PP_N=100000
-run_wyn pp.wyn $PP_N "$RUNS" pingpong $PP_N
+run_wyn pp.wyn $PP_N "$RUNS" pingpong N=$PP_N
 run_go pp.go $PP_N "$RUNS" pingpong $PP_N
 run_py pp.py $PP_N "$RUNS" pingpong $PP_N
 
 log "(g) 10 000 tasks sleeping 100 ms"
-run_wyn sleep.wyn "$(tri 10000)" "$RUNS" sleep 10000
+run_wyn sleep.wyn "$(tri 10000)" "$RUNS" sleep N=10000
 run_go sleep.go "$(tri 10000)" "$RUNS" sleep 10000
 run_py sleep.py "$(tri 10000)" "$RUNS" sleep 10000
 
@@ -291,12 +306,22 @@ SB_LEN=$((SB_N / 100 * 390 + (SB_N % 100 <= 10 ? SB_N % 100 * 3 : 30 + (SB_N % 1
 SORT_CHECK=53206063966083788   # sort of 1 000 000 LCG ints; see sort.py
 read -r WC_KEY WC_DISTINCT WC_COUNT < <("$PY" "$B/python/gen_text.py" "$TMP/text.txt")
 WC_EXPECT="$WC_DISTINCT $WC_COUNT"
-for lang in wyn wynb py go; do
-  case $lang in wyn) r=run_wyn ;; wynb) r=run_wynb ;; py) r=run_py ;; go) r=run_go ;; esac
-  $r sb.$lang "$SB_LEN" "$RUNS" strbuild $SB_N
-  $r wc.$lang "$WC_EXPECT" "$RUNS" wordcount "$TMP/text.txt" "$WC_KEY"
-  $r sort.$lang "$SORT_CHECK" "$RUNS" sort 1000000
-done
+SB_CONST=(N=$SB_N) WC_CONST=("PATH=\"$TMP/text.txt\"" "KEY=\"$WC_KEY\"") SORT_CONST=(N=1000000)
+wyn_build strbuild "${SB_CONST[@]}"
+wyn_build wordcount "${WC_CONST[@]}"
+wyn_build sort "${SORT_CONST[@]}"
+run_wyn sb.wyn "$SB_LEN" "$RUNS" strbuild "${SB_CONST[@]}"
+run_wynb sb.wynb "$SB_LEN" "$RUNS" strbuild
+run_py sb.py "$SB_LEN" "$RUNS" strbuild $SB_N
+run_go sb.go "$SB_LEN" "$RUNS" strbuild $SB_N
+run_wyn wc.wyn "$WC_EXPECT" "$RUNS" wordcount "${WC_CONST[@]}"
+run_wynb wc.wynb "$WC_EXPECT" "$RUNS" wordcount
+run_py wc.py "$WC_EXPECT" "$RUNS" wordcount "$TMP/text.txt" "$WC_KEY"
+run_go wc.go "$WC_EXPECT" "$RUNS" wordcount "$TMP/text.txt" "$WC_KEY"
+run_wyn sort.wyn "$SORT_CHECK" "$RUNS" sort "${SORT_CONST[@]}"
+run_wynb sort.wynb "$SORT_CHECK" "$RUNS" sort
+run_py sort.py "$SORT_CHECK" "$RUNS" sort 1000000
+run_go sort.go "$SORT_CHECK" "$RUNS" sort 1000000
 
 # --- report -----------------------------------------------------------------------
 # Formatting helpers; every one prints "failed" for a missing number.

@@ -549,6 +549,15 @@ static int emit_module_call(Buf *b, Node *n, const char *q)
     if (!strcmp(q, "Time.nanos")) { buf_puts(b, "rt_time_nanos()"); return 1; }
     if (!strcmp(q, "Time.sleep")) { buf_puts(b, "rt_sleep_ms("); arg(b, n, 0); buf_printf(b, ", %d)", loc(n)); return 1; }
     if (!strcmp(q, "StringBuilder.new")) { buf_puts(b, "rt_sb_new()"); return 1; }
+    if (!strncmp(q, "Ptr.", 4)) {
+        buf_printf(b, "rt_ptr_%s(", q + 4);
+        for (int i = 0; i < n->list.len; i++) {
+            if (i) buf_puts(b, ", ");
+            arg(b, n, i);
+        }
+        buf_puts(b, ")");
+        return 1;
+    }
     if (!strncmp(q, "Math.", 5)) {
         const char *f = q + 5;
         int is_int = type_prune(n->type)->kind == TY_INT;

@@ -832,6 +832,10 @@ static void emit_call(Buf *b, Node *n)
     switch (n->op) {
     case CALL_FN: {
         FnInfo *f = n->aux;
+        if (f->is_extern) {
+            emit_extern_call(b, n, f);
+            return;
+        }
         buf_printf(b, "%s(", f->cname);
         emit_args(b, n, 1);
         buf_puts(b, ")");

@@ -57,6 +57,11 @@ void emit_match(Buf *b, Node *m, const char *result);
 /* if let PATTERN = value (held in C variable v) { s->b } else { s->c } */
 void emit_if_let(Buf *b, Node *pat, const char *v, Node *s);
 
+/* emit_ffi.c */
+void emit_extern_decls(Buf *globals, Buf *init);
+void emit_extern_call(Buf *b, Node *call, FnInfo *f);
+void emit_c_string_lit(Buf *b, const char *s);
+
 /* emit_builtins.c */
 void emit_builtin_call(Buf *b, Node *n);
 void emit_print(Buf *b, Node *n);

@@ -301,6 +301,26 @@ static Type *builtin_module_call(Node *n, const char *mod, const char *fn, Type 
             expect_argc(n, q, 1, 1); arg(n, 0, ty_str, "path"); return type_array(ty_str);
         }
     }
+    if (!strcmp(mod, "Ptr")) {
+        static const struct { const char *name; int argc; Type **ret; } ptr_fns[] = {
+            {"alloc", 1, &ty_ptr}, {"free", 1, &ty_void}, {"read_int", 2, &ty_int},
+            {"write_int", 3, &ty_void}, {"read_float", 2, &ty_float}, {"write_float", 3, &ty_void},
+            {"string", 1, &ty_str},
+        };
+        for (size_t i = 0; i < sizeof ptr_fns / sizeof *ptr_fns; i++) {
+            if (strcmp(fn, ptr_fns[i].name))
+                continue;
+            expect_argc(n, q, ptr_fns[i].argc, ptr_fns[i].argc);
+            if (!strcmp(fn, "alloc")) {
+                arg(n, 0, ty_int, "size");
+            } else {
+                arg(n, 0, ty_ptr, "pointer");
+                if (ptr_fns[i].argc > 1) arg(n, 1, ty_int, "offset");
+                if (ptr_fns[i].argc > 2) arg(n, 2, fn[6] == 'f' ? ty_float : ty_int, "value");
+            }
+            return *ptr_fns[i].ret;
+        }
+    }
     ERR(n, "unknown function %s", q);
     check_rest(n, 0);
     return ty_error;

@@ -109,7 +109,7 @@ static uint64_t slot_hash_of_entry(const WynMap *m, wyn_int pos)
 ALWAYS_INLINE wyn_int find_pos(const WynMap *m, int str_keys, uint64_t key,
                                uint64_t h, uint64_t *slot)
 {
-    uint64_t i = h & m->mask;
+    uint64_t i = (uint32_t)h & m->mask; /* homes use the 32 bits a slot keeps */
     uint32_t tag = (uint32_t)h;
     for (;;) {
         uint64_t s = m->index[i];
@@ -141,13 +141,14 @@ ALWAYS_INLINE void *map_find(WynMap *m, int str_keys, uint64_t key)
 
 static void index_place(WynMap *m, uint64_t h, wyn_int pos)
 {
-    uint64_t i = h & m->mask;
+    uint64_t i = (uint32_t)h & m->mask; /* homes use the 32 bits a slot keeps */
     while (m->index[i])
         i = (i + 1) & m->mask;
     m->index[i] = ((uint64_t)(pos + 1) << 32) | (uint32_t)h;
 }
 
-/* A new index of size slots holding every live entry. */
+/* A new index of size slots holding every live entry (after compaction
+ * has renumbered them). */
 static void index_rebuild(WynMap *m, uint64_t size)
 {
     free(m->index);
@@ -156,6 +157,28 @@ static void index_rebuild(WynMap *m, uint64_t size)
     for (wyn_int pos = 0; pos < m->used; pos++)
         if (!is_dead(m, pos))
             index_place(m, slot_hash_of_entry(m, pos), pos);
+}
+
+/* Moves every slot of the old index into a new one of size slots.  The
+ * slots carry their hash bits, so this touches neither keys nor entries,
+ * and reading the old index in order writes the new one almost in order:
+ * far fewer cache misses than re-inserting the entries. */
+static void index_grow(WynMap *m, uint64_t size)
+{
+    uint64_t *old = m->index;
+    uint64_t old_size = old ? m->mask + 1 : 0;
+    m->index = rt_alloc((wyn_int)(size * 8));
+    m->mask = size - 1;
+    for (uint64_t i = 0; i < old_size; i++) {
+        uint64_t s = old[i];
+        if (s == 0)
+            continue;
+        uint64_t j = (uint32_t)s & m->mask;
+        while (m->index[j])
+            j = (j + 1) & m->mask;
+        m->index[j] = s;
+    }
+    free(old);
 }
 
 /* Keeps the index at most half full, so probes stay short. */
@@ -168,7 +191,7 @@ static void index_reserve(WynMap *m, wyn_int live)
         size = MAP_MIN_INDEX;
     while ((uint64_t)live * 2 > size)
         size *= 2;
-    index_rebuild(m, size);
+    index_grow(m, size);
 }
 
 /* Removes index slot i, shifting later entries of the probe run back so

@@ -68,6 +68,8 @@ static void flush_locked(void)
 
 static void append_locked(const char *p, size_t n)
 {
+    if (n == 0)
+        return;
     if (n > OUT_BUF_SIZE - out_len) {
         flush_locked();
         if (n >= OUT_BUF_SIZE) { /* too big to buffer: straight out */
@@ -79,11 +81,21 @@ static void append_locked(const char *p, size_t n)
     out_len += n;
 }
 
+/* Insurance for a process that ends through exit() instead of rt_main's
+ * return or rt_exit: nothing buffered is lost.  Try-lock only, because
+ * another thread may hold the lock while this one exits. */
+static void flush_at_exit(void)
+{
+    rt_out_try_flush();
+}
+
 /* Called at the end of every print, still under the lock. */
 static void finish_write_locked(void)
 {
-    if (out_is_tty < 0)
+    if (out_is_tty < 0) { /* first print */
         out_is_tty = isatty(1);
+        atexit(flush_at_exit);
+    }
     if (out_is_tty)
         flush_locked();
 }

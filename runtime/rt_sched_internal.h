@@ -171,7 +171,7 @@ enum { W_AWAKE = 0, W_SLEEP = 1, W_POLL = 2 };
 /* Worker.reason: why the running coroutine switched back */
 enum { R_PARK = 1, R_YIELD, R_EXIT };
 
-struct Worker {
+struct __attribute__((aligned(64))) Worker {
     Deque dq;                 /* never-started tasks (stealable) */
     int id;
     void *sched_sp;           /* scheduler context while a coroutine runs */
@@ -187,6 +187,8 @@ struct Worker {
     Coro *cfree;              /* coroutine pool (owner only) */
     uint64_t tick;
     int64_t last_poll;
+    Worker *lone_victim;      /* steal(): last lone deque entry seen */
+    int64_t lone_top;
     pthread_t thread;
     void *altstack;
 #ifdef RT_ASAN

@@ -684,7 +684,7 @@ static Task *steal_from(Worker *w, Worker *v)
     return got;
 }
 
-static Task *steal(Worker *w, int patient)
+static Task *steal(Worker *w)
 {
     int n = rt_sched.nworkers;
     unsigned start = (unsigned)(w->tick * 2654435761u);
@@ -692,10 +692,20 @@ static Task *steal(Worker *w, int patient)
         Worker *v = &rt_sched.workers[(start + (unsigned)k) % (unsigned)n];
         if (v == w)
             continue;
-        /* A lone, just-spawned task is probably about to be awaited (and run
-         * inline) by its spawner: leave it alone for one spin round. */
-        if (!patient && rt_deque_size(&v->dq) == 1)
+        int64_t size = rt_deque_size(&v->dq);
+        if (size <= 0)
             continue;
+        if (size == 1) {
+            /* A lone, just-spawned task is probably about to be awaited
+             * (and run inline) by its spawner: take it only if we saw the
+             * very same entry on our previous look. */
+            int64_t top = atomic_load_explicit(&v->dq.top, memory_order_relaxed);
+            if (w->lone_victim != v || w->lone_top != top) {
+                w->lone_victim = v;
+                w->lone_top = top;
+                continue;
+            }
+        }
         Task *t = steal_from(w, v);
         if (t)
             return t;
@@ -705,7 +715,7 @@ static Task *steal(Worker *w, int patient)
 
 /* --------------------------------------------------------- finding work */
 
-static int find_work(Worker *w, Coro **pc, Task **pt, int patient)
+static int find_work(Worker *w, Coro **pc, Task **pt)
 {
     Task *t;
     uint64_t tick = ++w->tick;
@@ -733,7 +743,7 @@ static int find_work(Worker *w, Coro **pc, Task **pt, int patient)
         return 1;
     if ((*pc = yield_pop(w)))
         return 1;
-    if (rt_sched.nworkers > 1 && (*pt = steal(w, patient)))
+    if (rt_sched.nworkers > 1 && (*pt = steal(w)))
         return 1;
     return 0;
 }
@@ -788,7 +798,7 @@ static int spin_for_work(Worker *w, Coro **pc, Task **pt)
     int64_t start = rt_mono_ns();
     for (int round = 0;; round++) {
         service(w);
-        if (find_work(w, pc, pt, round > 0)) {
+        if (find_work(w, pc, pt)) {
             found = 1;
             break;
         }
@@ -799,8 +809,8 @@ static int spin_for_work(Worker *w, Coro **pc, Task **pt)
             break;
         if (el > SPIN_YIELD_NS)
             sched_yield();
-        else
-            for (int k = 0; k < 50; k++)
+        else   /* not too often: every look pulls other workers' cache lines */
+            for (int k = 0; k < 100; k++)
                 cpu_relax();
     }
     if (atomic_fetch_sub(&rt_sched.nspinning, 1) == 1 && found) {
@@ -863,7 +873,7 @@ static void worker_loop(Worker *w)
     Task *t;
     for (;;) {
         service(w);
-        if (find_work(w, &co, &t, 1)) {
+        if (find_work(w, &co, &t)) {
             dispatch(w, co, t);
             continue;
         }
@@ -1002,9 +1012,10 @@ int rt_sched_init(int nworkers)
     rt_sched.nworkers = nworkers;
     rt_sched.stack_size = rt_stack_default_size();
     rt_sched.guard_size = 16u << 20;
-    rt_sched.workers = aligned_alloc(64, sizeof(Worker) * (size_t)nworkers);
-    if (!rt_sched.workers)
+    void *mem = NULL;
+    if (posix_memalign(&mem, 64, sizeof(Worker) * (size_t)nworkers) != 0)
         return -1;
+    rt_sched.workers = mem;
     memset(rt_sched.workers, 0, sizeof(Worker) * (size_t)nworkers);
     for (int i = 0; i < nworkers; i++) {
         Worker *w = &rt_sched.workers[i];

@@ -18,13 +18,19 @@ static int is_ascii_space(unsigned char c)
     return c == ' ' || (c >= '\t' && c <= '\r'); /* \t \n \v \f \r */
 }
 
-/* Bytes in the UTF-8 sequence starting at p (1 for malformed lead bytes),
- * never past end. */
+/* Bytes in the UTF-8 sequence starting at p.  A malformed sequence (bad
+ * lead byte, missing continuation bytes, cut off by end) counts as one
+ * byte, so every byte of the input lands in exactly one piece. */
 static wyn_int utf8_len(const char *p, const char *end)
 {
     unsigned char c = (unsigned char)*p;
     wyn_int n = c < 0xC0 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : c < 0xF8 ? 4 : 1;
-    return n <= end - p ? n : end - p;
+    if (n > end - p)
+        return 1;
+    for (wyn_int i = 1; i < n; i++)
+        if (((unsigned char)p[i] & 0xC0) != 0x80)
+            return 1;
+    return n;
 }
 
 /* A piece of s as a string: shares the static one-byte strings. */

@@ -17,11 +17,15 @@
 #include "rt_sched_internal.h"
 
 #define TASK_SLAB (64 * 1024)
-
 static pthread_mutex_t foreign_lock = PTHREAD_MUTEX_INITIALIZER;
 static Task *foreign_free;
 static char *foreign_cur, *foreign_end;
 
+/* Slabs are plain malloc: pre-populating (MAP_POPULATE) or transparent
+ * huge pages were measured and do not pay on these VMs (page allocation
+ * itself costs ~2-2.5 µs per 4 KB either way; THP faults sometimes stall
+ * for milliseconds).  rt_future_release lets the code generator recycle
+ * futures instead. */
 static Task *carve(char **cur, char **end)
 {
     if (*cur == *end) {
@@ -342,6 +346,24 @@ wyn_bool rt_future_done(wyn_int fut)
     if (fut == 0 || (fut & 15))
         return 0;
     return task_done((Task *)(intptr_t)fut);
+}
+
+void rt_future_release(wyn_int fut)
+{
+    if (fut == 0 || (fut & 15))
+        return;
+    Task *t = (Task *)(intptr_t)fut;
+    Worker *w = rt_tls_worker;
+    /* Only finished tasks with no awaiter left can go; anything else is
+     * kept (memoized) as before.  A stale deque entry may still point at
+     * the object: harmless, it is claimed by CAS and memory is type-stable. */
+    if (!w || !task_done(t) || (t->flags & (TF_DETACHED | TF_MAIN)))
+        return;
+    rt_spin_lock(&t->lock);
+    int idle = t->waiters == NULL;
+    rt_spin_unlock(&t->lock);
+    if (idle)
+        rt_task_release(w, t);
 }
 
 void rt_task_cancel(wyn_int fut)

@@ -311,6 +311,11 @@ const void *rt_await_until(wyn_int fut, wyn_int deadline_ns, wyn_loc loc);
 /* Index (into an array of futures) of the first one to finish. */
 wyn_int rt_await_any(WynArr *futs, wyn_loc loc);
 wyn_bool rt_future_done(wyn_int fut);
+/* Addition (concurrency runtime): promises that fut will never be used
+ * again (e.g. after `await spawn f(x)`, or when the last copy of a future
+ * goes out of scope), so a finished task's memory can be reused at once.
+ * Optional: futures that are never released simply stay memoized. */
+void rt_future_release(wyn_int fut);
 void rt_task_cancel(wyn_int fut);
 wyn_bool rt_task_is_cancelled(void);
 void rt_task_yield(void);
@@ -344,5 +349,27 @@ wyn_int rt_shared_get(wyn_int h);
 void rt_shared_set(wyn_int h, wyn_int v);
 wyn_int rt_shared_add(wyn_int h, wyn_int n);   /* returns the old value */
 wyn_int rt_shared_sub(wyn_int h, wyn_int n);
+
+/* ------------------------------------------------------- foreign calls */
+
+/* Implemented in ffi/.  Libraries are opened and symbols resolved before
+ * the program's code runs; failures are runtime errors naming them. */
+void *rt_ffi_lib(const char *name);     /* NULL: the process (libc, libm) */
+void *rt_ffi_sym(void *lib, const char *libname, const char *sym);
+/* A C function pointer that calls the Wyn function value *f (copied; the
+ * pointer stays valid for the whole run, from any thread).  sig is the C
+ * signature, result first then parameters, one letter each: v void,
+ * i int32, u uint32, l int64, d double, f float, b bool, s const char *,
+ * p pointer.  The Wyn function is called as R fn(void *env, args...) with
+ * Wyn types: wyn_int for i/u/l, double for d/f, wyn_bool, WynStr * for s
+ * (a copy of the C string), void * for p; its result converts back. */
+void *rt_ffi_callback(const WynFn *f, const char *sig);
+void *rt_ptr_alloc(wyn_int n);          /* zeroed */
+void rt_ptr_free(void *p);
+wyn_int rt_ptr_read_int(void *p, wyn_int off);
+void rt_ptr_write_int(void *p, wyn_int off, wyn_int v);
+double rt_ptr_read_float(void *p, wyn_int off);
+void rt_ptr_write_float(void *p, wyn_int off, double v);
+WynStr *rt_ptr_string(void *p);         /* NULL gives "" */
 
 #endif /* WYN_RT_H */

@@ -39,6 +39,25 @@ static inline double rt_test_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* Runs body once per worker count: WYN_THREADS if set, else 1, 2 and 4. */
+#define FOR_EACH_THREADS(body) do { \
+    const char *_env = getenv("WYN_THREADS"); \
+    static const char *const _counts[] = { "1", "2", "4" }; \
+    int _n = _env && *_env ? 1 : 3; \
+    for (int _i = 0; _i < _n; _i++) { \
+        if (!(_env && *_env)) setenv("WYN_THREADS", _counts[_i], 1); \
+        body; \
+    } \
+    if (!(_env && *_env)) unsetenv("WYN_THREADS"); } while (0)
+
+/* Sizes shrink under sanitizers (RT_TEST_SMALL=1): TSan makes one fiber
+ * per live coroutine. */
+static inline int rt_test_n(int n)
+{
+    const char *s = getenv("RT_TEST_SMALL");
+    return s && *s == '1' ? (n / 20 > 10 ? n / 20 : 10) : n;
+}
+
 #define TEST_DONE(name) do { \
     if (rt_test_failures) { fprintf(stderr, "%s: %d failure(s)\n", name, rt_test_failures); return 1; } \
     printf("%s: ok\n", name); return 0; } while (0)

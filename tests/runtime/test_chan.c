@@ -104,7 +104,7 @@ static void ponger_fn(void *args, void *res)
 
 static wyn_int t_pingpong(void)
 {
-    PP p = { rt_chan_new_unbuffered(sizeof(wyn_int)), rt_chan_new_unbuffered(sizeof(wyn_int)), 20000 };
+    PP p = { rt_chan_new_unbuffered(sizeof(wyn_int)), rt_chan_new_unbuffered(sizeof(wyn_int)), rt_test_n(20000) };
     rt_spawn_detached(ponger_fn, &p, sizeof p, 22);
     wyn_int v = 0;
     for (int i = 0; i < p.n; i++) {
@@ -152,8 +152,8 @@ static void waiter_fn(void *args, void *res)
 
 static wyn_int t_blocked_many(void)
 {
-    enum { N = 20000 };
-    static wyn_int f[N];
+    const int N = rt_test_n(20000);
+    static wyn_int f[20000];
     WArgs a = { rt_chan_new(1, sizeof(wyn_int), 41), rt_shared_new(0) };
     for (int i = 0; i < N; i++)
         f[i] = rt_spawn(waiter_fn, &a, sizeof a, 0, 42);
@@ -207,7 +207,7 @@ static wyn_int t_select(void)
     double t0 = rt_test_now();
     CHECK_EQ(rt_select(c4, 1, 30, 0, 69), WYN_SELECT_TIMEOUT);
     double took = rt_test_now() - t0;
-    CHECK(took >= 0.029 && took < 0.3);
+    CHECK(took >= 0.029 && took < 1.5);
     /* unbuffered sender parked, select receives from it */
     wyn_int u = rt_chan_new_unbuffered(sizeof(wyn_int));
     Later l2 = { u, 88, 0 };
@@ -259,11 +259,13 @@ static wyn_int t_select_stress(void)
 
 int main(void)
 {
+    FOR_EACH_THREADS({
     CHECK_EQ(rt_test_run(t_basic), 0);
     CHECK_EQ(rt_test_run(t_pingpong), 0);
     CHECK_EQ(rt_test_run(t_close_wakes), 0);
     CHECK_EQ(rt_test_run(t_blocked_many), 0);
     CHECK_EQ(rt_test_run(t_select), 0);
     CHECK_EQ(rt_test_run(t_select_stress), 0);
+    });
     TEST_DONE("test_chan");
 }

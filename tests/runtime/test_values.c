@@ -3,10 +3,11 @@
  * the string builder, arrays, sorting, maps, numbers, time, output and the
  * exact text and status of runtime errors (run in forked children).
  *
- *   gcc -std=gnu11 -O1 -g -Iruntime tests/runtime/test_values.c \
- *       build/runtime/*.o -lpthread -lm -ldl -o /tmp/t && /tmp/t
+ *   gcc -std=gnu11 -O1 -g -Iruntime tests/runtime/test_values.c OBJS \
+ *       -lpthread -lm -ldl -o /tmp/t && /tmp/t
  *
- * Exits 0 when every check passes; otherwise prints each failure and exits 1.
+ * where OBJS is every object in build/runtime.  Exits 0 when every check
+ * passes; otherwise prints each failure and exits 1.
  */
 #include <math.h>
 #include <stdio.h>
@@ -68,15 +69,25 @@ typedef struct {
     int status;          /* exit status */
     char out[4096];      /* stdout */
     char err[4096];      /* stderr */
+    size_t out_len;      /* bytes written to stdout, kept or not */
 } ChildResult;
 
-static void read_all(int fd, char *buf, size_t cap)
+/* Reads fd to EOF, keeping the first cap - 1 bytes (the rest is drained
+ * so that the child never blocks on a full pipe). */
+static size_t read_all(int fd, char *buf, size_t cap)
 {
     size_t n = 0;
+    char sink[4096];
     ssize_t r;
-    while (n + 1 < cap && (r = read(fd, buf + n, cap - 1 - n)) > 0)
-        n += (size_t)r;
+    size_t total = 0;
+    while ((r = read(fd, sink, sizeof sink)) > 0) {
+        total += (size_t)r;
+        size_t keep = (size_t)r < cap - 1 - n ? (size_t)r : cap - 1 - n;
+        memcpy(buf + n, sink, keep);
+        n += keep;
+    }
     buf[n] = '\0';
+    return total;
 }
 
 /* Runs fn(arg) in a child with stdin fed from `input`, stdout and stderr
@@ -108,7 +119,7 @@ static ChildResult run_child(void (*fn)(void *), void *arg, const char *input)
     if (input && write(in[1], input, strlen(input)) < 0)
         perror("write");
     close(in[1]);
-    read_all(out[0], res.out, sizeof res.out);
+    res.out_len = read_all(out[0], res.out, sizeof res.out);
     read_all(err[0], res.err, sizeof res.err);
     close(out[0]);
     close(err[0]);
@@ -166,9 +177,57 @@ static void test_float_text(void)
     check_float(-123456.0, "-123456.0", __LINE__);
     check_float(1e16, "1e+16", __LINE__);
     check_float(123456789012345680000.0, "1.2345678901234568e+20", __LINE__);
-    check_float(5e-324, "5e-324", __LINE__);
+    check_float(5e-324, "4.94065645841247e-324", __LINE__); /* 15 digits round-trip */
     check_float(1.7976931348623157e308, "1.7976931348623157e+308", __LINE__);
     check_float(100.5, "100.5", __LINE__);
+}
+
+/* SPEC §14 done the slow, obvious way, to cross-check the fast paths. */
+static void reference_float_text(char *buf, double v)
+{
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(buf, 64, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v)
+            break;
+    }
+    if (isnan(v))
+        strcpy(buf, "nan");
+    if (!strpbrk(buf, ".eni"))
+        strcat(buf, ".0");
+}
+
+static int float_text_matches(double v)
+{
+    char want[64];
+    reference_float_text(want, v);
+    WynStr *got = rt_str_from_float(v);
+    if (strcmp(got->data, want) == 0)
+        return 1;
+    fprintf(stderr, "float text of %a: got %s, want %s\n", v, got->data, want);
+    return 0;
+}
+
+static unsigned long long rng(void);
+
+static void test_float_text_random(void)
+{
+    static const double scale[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9,
+                                   1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17};
+    int bad = 0;
+    for (int i = 0; i < 200000 && bad < 5; i++) {
+        unsigned long long bits = rng();
+        double v;
+        memcpy(&v, &bits, sizeof v);
+        bad += !float_text_matches(v);
+        /* short decimals: the fast path's territory, and its edges */
+        double d = (double)(rng() % 1000000000000000ULL) / scale[rng() % 18];
+        bad += !float_text_matches(d);
+        bad += !float_text_matches((double)(rng() % 100000) / scale[rng() % 18]);
+        bad += !float_text_matches(i * 0.37);
+        bad += !float_text_matches(-i * 0.1 * 0.3);
+        bad += !float_text_matches(1e-4 * (1 + i % 3) - 1e-20 * (i % 2));
+    }
+    CHECK(bad == 0);
 }
 
 /* --------------------------------------------------------------- strings */
@@ -259,6 +318,9 @@ static void test_string_methods(void)
     CHECK(rt_str_lines(S("\n"))->len == 1);
     CHECK(rt_str_lines(S("x"))->len == 1);
     CHECK_STR(joined(rt_str_chars(S("aé€😀"))), "a|é|€|😀");
+    WynArr *bad = rt_str_chars(S("\xc3(\xe2\x82"));  /* broken sequences */
+    CHECK(bad->len == 4 && str_elem(bad, 0)->len == 1 && str_elem(bad, 3)->len == 1);
+    CHECK_STR(rt_str_reverse(S("a\xc3")), "\xc3" "a");
     WynArr *bytes = rt_str_bytes(S("A\xff"));
     CHECK(bytes->len == 2 && bytes->esize == 8);
     CHECK(int_elem(bytes, 0) == 65 && int_elem(bytes, 1) == 255);
@@ -306,7 +368,7 @@ static void test_string_builder(void)
     rt_sb_append_bool(sb, 1);
     rt_sb_append_cstr(sb, " ");
     rt_sb_append_quoted(sb, S("a\"b\\c\nd\te\r"));
-    CHECK_STR(rt_sb_to_string(sb), "n=-12, f=2.0, b=true \"a\\\"b\\\\c\\nd\\te\\r\"");
+    CHECK_STR(rt_sb_to_string(sb), "n=-12, f=2.0, b=xtrue \"a\\\"b\\\\c\\nd\\te\\r\"");
     rt_sb_append_cstr(sb, "!");
     CHECK(rt_sb_to_string(sb)->data[rt_sb_len(sb) - 1] == '!');
     WynSB *big = rt_sb_new();
@@ -407,6 +469,16 @@ static void test_array_basics(void)
     CHECK_STR(joined(rt_arr_unique(strs, rt_eq_str)), "b|a|c");
     WynStr *bee = S("b");
     CHECK(rt_arr_index_of(strs, &bee, rt_eq_str) == 0);
+
+    /* an empty array never given storage */
+    WynArr *none = rt_arr_new(8, 0);
+    CHECK(rt_arr_slice(none, 0, 5)->len == 0 && rt_arr_copy(none)->len == 0);
+    CHECK(rt_arr_reverse(none)->len == 0 && rt_arr_concat(none, none)->len == 0);
+    CHECK(rt_arr_unique(none, rt_eq_int)->len == 0 && rt_arr_sum_int(none) == 0);
+    CHECK(rt_arr_eq(none, rt_arr_new(8, 0), NULL) && rt_arr_index_of(none, &x, NULL) == -1);
+    rt_arr_sort(none, rt_cmp_int);
+    CHECK_STR(rt_arr_join(none, S(",")), "");
+    CHECK(rt_map_keys(rt_map_new(0, 8))->len == 0);
 
     /* elements bigger than 8 bytes */
     typedef struct { wyn_int a, b, c; } Triple;
@@ -569,13 +641,13 @@ static void test_map_int(void)
     CHECK(rt_map_len(m) == 0 && rt_map_next(m, 0) == -1);
     CHECK(rt_map_find_i(m, 5) == NULL);
     int n = 100000;
+    int ok = 1;
     for (wyn_int i = 0; i < n; i++) {
         wyn_int *v = rt_map_slot_i(m, i * 7919 - 50000);
-        CHECK(*v == 0 || i == 0);
+        ok &= *v == 0;
         *v = i;
     }
-    CHECK(rt_map_len(m) == n);
-    int ok = 1;
+    CHECK(ok && rt_map_len(m) == n);
     for (wyn_int i = 0; i < n; i++) {
         wyn_int *v = rt_map_find_i(m, i * 7919 - 50000);
         ok &= v && *v == i;
@@ -589,8 +661,8 @@ static void test_map_int(void)
 
     /* remove the odd ones; order of the rest is kept */
     for (wyn_int i = 1; i < n; i += 2)
-        CHECK(rt_map_remove_i(m, i * 7919 - 50000) || 1);
-    CHECK(!rt_map_remove_i(m, 1 * 7919 - 50000));
+        ok &= rt_map_remove_i(m, i * 7919 - 50000);
+    CHECK(ok && !rt_map_remove_i(m, 1 * 7919 - 50000));
     CHECK(rt_map_len(m) == n / 2);
     wyn_int expect = 0, count = 0;
     ok = 1;
@@ -751,7 +823,14 @@ static void child_print(void *arg)
     rt_sb_append_cstr(big, "\n");
     for (int i = 0; i < 3; i++)
         rt_print_sb(big); /* bigger than the buffer: written through */
+    rt_print_sb(rt_sb_new()); /* nothing at all */
     rt_print_str(S("end"));
+}
+
+static void child_exit_via_libc(void *arg)
+{
+    rt_print_str(S("kept"));
+    exit(0); /* not rt_exit: the atexit flush must still write "kept" */
 }
 
 static void child_input(void *arg)
@@ -796,7 +875,7 @@ static void child_fault(void *arg)
     case F_PANIC_STR: rt_panic_str(loc, S("str boom"));
     case F_TO_INT: rt_str_to_int(S("12x"), loc); break;
     case F_TO_FLOAT: rt_str_to_float(S(" 1.5"), loc); break;
-    case F_FORMAT: rt_str_format(S("{} {}"), &empty, 1, loc); break;
+    case F_FORMAT: rt_str_format(S("{} {}"), (WynStr **)&empty, 1, loc); break;
     case F_POP: rt_arr_pop(empty, &x, loc); break;
     case F_FIRST: rt_arr_first(empty, &x, loc); break;
     case F_STATUS: rt_fatal_status(WYN_LOC(0, 7), "stack overflow", 139);
@@ -818,11 +897,14 @@ static void test_io_and_faults(void)
 {
     ChildResult r = run_child(child_print, NULL, NULL);
     CHECK(r.status == 0 && strncmp(r.out, "hello\nx=5\n0123456789", 20) == 0);
+    CHECK(r.out_len == 6 + 4 + 3 * 200001 + 4);
     CHECK(r.err[0] == '\0');
     r = run_child(child_input, NULL, "abc\r\n\nlast");
     CHECK_CHILD(r, 0, "> \"abc\"\n> \"\"\n> \"last\"\n> EOF\n", "");
     r = run_child(child_input, NULL, "");
     CHECK_CHILD(r, 0, "> EOF\n", "");
+    r = run_child(child_exit_via_libc, NULL, NULL);
+    CHECK_CHILD(r, 0, "kept\n", "");
     r = run_child(child_exit, NULL, NULL);
     CHECK_CHILD(r, 3, "bye\n", "");
 
@@ -853,6 +935,7 @@ static void test_io_and_faults(void)
 int main(void)
 {
     test_float_text();
+    test_float_text_random();
     test_string_basics();
     test_string_methods();
     test_string_numbers();

@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# tests/sanitize.sh — what `make sanitize` runs.
+#
+# Builds the whole runtime (runtime/*.c, ffi/*.c + the coroutine switch) twice, with
+# ThreadSanitizer and with AddressSanitizer (the runtime annotates its stack
+# switches with the sanitizers' fiber hooks, see runtime/sched.c), links every
+# C test in tests/runtime/test_*.c against each build and runs it with
+# WYN_THREADS=1, 2 and 4 (RT_TEST_SMALL=1 shrinks the big scenarios: TSan
+# keeps one fiber per live coroutine).  Then, when ./wyn can be rebuilt with
+# the sanitizer, runs the concurrency .wyn programs with it (see
+# run_wyn_programs below).
+#
+#   bash tests/sanitize.sh            (or: make sanitize)
+#   SAN_ONLY=thread|address           one sanitizer only
+#   SAN_CC=clang|gcc                  compiler (default: clang if present)
+#   SAN_FILTER=TEXT                   only tests whose name contains TEXT
+#
+# The last line is exactly "N passed, N failed"; exit status 1 if any failed.
+set -u
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT" || exit 2
+
+CC=${SAN_CC:-$(command -v clang >/dev/null && echo clang || echo gcc)}
+SANS=${SAN_ONLY:-"thread address"}
+FILTER=${SAN_FILTER:-}
+pass=0
+fail=0
+
+# Futures are memoized for ever by design, so leak checking is off.
+export ASAN_OPTIONS="detect_leaks=0:halt_on_error=1:abort_on_error=0:detect_stack_use_after_return=0:allow_user_segv_handler=1"
+export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:report_signal_unsafe=0"
+export RT_TEST_SMALL=1
+
+ok() { pass=$((pass + 1)); echo "ok    $*"; }
+bad() { fail=$((fail + 1)); echo "FAIL  $*"; }
+
+build_runtime() { # $1 = sanitizer, $2 = output dir
+  local san=$1 out=$2 f
+  mkdir -p "$out"
+  for f in runtime/*.c ffi/*.c; do
+    [[ -f $f ]] || continue
+    if ! $CC -std=gnu11 -O1 -g -fno-omit-frame-pointer -fsanitize="$san" \
+         -Iruntime -Iffi -c "$f" -o "$out/$(basename "${f%.c}").o" 2>"$out/cc.log"; then
+      bad "$san: build $f"; sed 's/^/      /' "$out/cc.log" | head -n 20
+      return 1
+    fi
+  done
+  for f in runtime/*.S; do
+    $CC -c "$f" -o "$out/$(basename "${f%.S}").o" || { bad "$san: build $f"; return 1; }
+  done
+}
+
+run_c_tests() { # $1 = sanitizer, $2 = dir with the runtime objects
+  local san=$1 out=$2 t name exe n rc
+  for t in tests/runtime/test_*.c; do
+    name=$(basename "$t" .c)
+    [[ -n $FILTER && $name != *"$FILTER"* ]] && continue
+    exe="$out/$name"
+    if ! $CC -std=gnu11 -O1 -g -fno-omit-frame-pointer -fsanitize="$san" -Iruntime \
+         "$t" "$out"/*.o -lffi -lpthread -lm -ldl -o "$exe" 2>"$exe.cc"; then
+      bad "$san: $name does not compile"; sed 's/^/      /' "$exe.cc" | head -n 20
+      continue
+    fi
+    for n in 1 2 4; do
+      WYN_THREADS=$n timeout -k 5 300 "$exe" >"$exe.log.$n" 2>&1
+      rc=$?
+      if [[ $rc == 0 ]] && ! grep -q "Sanitizer" "$exe.log.$n"; then
+        ok "$san: $name (WYN_THREADS=$n)"
+      else
+        bad "$san: $name (WYN_THREADS=$n): exit $rc"
+        grep -A 30 -m 1 "Sanitizer\|FAIL\|failed" "$exe.log.$n" | head -n 40 | sed 's/^/      /'
+      fi
+    done
+  done
+}
+
+# Hook for the .wyn programs: rebuilds ./wyn with the sanitized runtime
+# (front end, code generator and FFI instrumented too; tcc-generated code is
+# not, but every runtime call it makes is) and runs the concurrency
+# conformance programs plus tests/**/conc* with it.  Skipped (not failed)
+# while ./wyn cannot be built.
+run_wyn_programs() { # $1 = sanitizer, $2 = dir with the runtime objects
+  local san=$1 out=$2 f objs=() conf="$ROOT/../shared/conformance"
+  [[ -f wyn && -f build/gen/rt_symbols.c && -f build/gen/rt_header.c ]] || {
+    echo "skip  $san: .wyn programs (./wyn not built yet; run make first)"; return; }
+  for f in front/*.c codegen/*.c build/gen/rt_symbols.c build/gen/rt_header.c; do
+    [[ -f $f ]] || continue
+    local o="$out/wyn_$(echo "$f" | tr / _).o"
+    if ! $CC -std=gnu11 -O1 -g -fno-omit-frame-pointer -fsanitize="$san" \
+         -Iruntime -Ifront -Icodegen -Iffi -Ibuild/gen -c "$f" -o "$o" 2>"$out/wyn.cc"; then
+      echo "skip  $san: .wyn programs ($f does not build with $CC)"; return
+    fi
+    objs+=("$o")
+  done
+  local rtobjs=()
+  for f in "$out"/*.o; do [[ $f == */wyn_* ]] || rtobjs+=("$f"); done
+  if ! $CC -fsanitize="$san" -rdynamic -o "$out/wyn" "${objs[@]}" "${rtobjs[@]}" \
+       /usr/lib/x86_64-linux-gnu/tcc/libtcc1.a -ltcc -lffi -ldl -lpthread -lm \
+       -Wl,-z,noexecstack 2>"$out/wyn.ld"; then
+    echo "skip  $san: .wyn programs (link failed: $(head -n 1 "$out/wyn.ld"))"; return
+  fi
+  local progs=()
+  [[ -d $conf/tests/conc ]] && progs+=("$conf/tests/conc"/*.wyn)
+  for f in "$conf"/tests/errors/{panic_in_task,deadlock,deadlock_tasks,closed_channel_send,capacity}.wyn; do
+    [[ -f $f ]] && progs+=("$f")
+  done
+  while IFS= read -r f; do progs+=("$f"); done < <(find tests -path '*conc*' -name '*.wyn' 2>/dev/null | sort)
+  for f in "${progs[@]}"; do
+    [[ -n $FILTER && $f != *"$FILTER"* ]] && continue
+    for n in 1 2 4; do
+      local log="$out/prog.log"
+      (cd "$(dirname "$f")" && WYN_THREADS=$n timeout -k 5 300 "$out/wyn" "$(basename "$f")") \
+        >"$log" 2>&1
+      if grep -q "Sanitizer" "$log"; then
+        bad "$san: $f (WYN_THREADS=$n)"; grep -A 30 -m 1 "Sanitizer" "$log" | head -n 40 | sed 's/^/      /'
+      else
+        ok "$san: $f (WYN_THREADS=$n)"
+      fi
+    done
+  done
+}
+
+for san in $SANS; do
+  out="$ROOT/build/san-$san"
+  rm -rf "$out"
+  build_runtime "$san" "$out" || continue
+  run_c_tests "$san" "$out"
+  run_wyn_programs "$san" "$out"
+done
+
+echo "$pass passed, $fail failed"
+[[ $fail == 0 ]]
