@@ -34,6 +34,7 @@ trap 'rm -rf "$TMP"' EXIT
 trap 'exit 130' INT TERM
 
 log() { printf '[bench] %s\n' "$*" >&2; }
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)
 
 # --- tools -----------------------------------------------------------------
 # command -> Debian package; installed with apt-get when missing and root.
@@ -66,7 +67,10 @@ fi
 # --- result store ------------------------------------------------------------
 # V[key] holds a measured number, F[key] the reason a measurement failed.
 declare -A V=() F=()
-fail() { F[$1]=$2; log "FAILED $1: $2"; }
+fail() {  # KEY REASON (temporary copies of Wyn programs named by their source)
+  local why=${2//"$TMP/wynsrc/"/"$B/wyn/"}
+  F[$1]=$why; log "FAILED $1: $why"
+}
 
 median() { sort -n | awk '{a[NR]=$1} END {if (NR) print (NR % 2 ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2)}'; }
 
@@ -436,6 +440,7 @@ ver() { "$@" 2>&1 | head -n 1; }
   echo "|---|---|"
   echo "| CPU | ${cpu:-unknown}, $(nproc) cores |"
   echo "| kernel | $(uname -sr) |"
+  echo "| load average | ${LOAD_START:-?} at the start, $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null) at the end (1, 5, 15 min) |"
   echo "| date | $(date -u '+%Y-%m-%d %H:%M UTC') |"
   echo "| wyn | $( [[ -n $WYN_OK ]] && ver "$WYN" --version || echo 'not built') |"
   echo "| go | $(have go && ver go version || echo 'not installed') |"

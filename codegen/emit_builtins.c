@@ -693,7 +693,7 @@ static int emit_global_call(Buf *b, Node *n, const char *q)
 void emit_builtin_call(Buf *b, Node *n)
 {
     const char *q = n->sval;
-    if (emit_global_call(b, n, q) || emit_module_call(b, n, q))
+    if (emit_global_call(b, n, q) || emit_module_call(b, n, q) || emit_io_call(b, n, q))
         return;
     const char *dot = strchr(q, '.');
     const char *m = dot ? dot + 1 : q;

@@ -62,6 +62,9 @@ void emit_extern_decls(Buf *globals, Buf *init);
 void emit_extern_call(Buf *b, Node *call, FnInfo *f);
 void emit_c_string_lit(Buf *b, const char *s);
 
+/* emit_io.c */
+int emit_io_call(Buf *b, Node *n, const char *q);
+
 /* emit_builtins.c */
 void emit_builtin_call(Buf *b, Node *n);
 void emit_print(Buf *b, Node *n);

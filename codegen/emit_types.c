@@ -31,7 +31,7 @@ const char *ctype(Type *t)
     t = type_prune(t);
     switch (t->kind) {
     case TY_VOID: return "void";
-    case TY_INT: case TY_FUTURE: case TY_CHAN: case TY_VAR: case TY_ERROR: return "wyn_int";
+    case TY_INT: case TY_FUTURE: case TY_CHAN: case TY_VAR: case TY_ERROR: case TY_NATIVE: return "wyn_int";
     case TY_FLOAT: return "double";
     case TY_BOOL: return "wyn_bool";
     case TY_STR: return "WynStr *";
@@ -255,6 +255,12 @@ const char *fmt_fn(Type *t)
     case TY_PTR:
         buf_puts(&b, "    rt_sb_append_int(sb, (wyn_int)v);\n");
         break;
+    case TY_NATIVE:
+        if (!strcmp(t->name, "Json"))
+            buf_puts(&b, "    rt_sb_append(sb, rt_json_to_string(v));\n");
+        else
+            buf_printf(&b, "    rt_sb_append_cstr(sb, \"%s(\"); rt_sb_append_int(sb, v); rt_sb_append_cstr(sb, \")\");\n", t->name);
+        break;
     default:
         buf_puts(&b, "    rt_sb_append_cstr(sb, \"?\");\n");
     }
@@ -270,7 +276,7 @@ const char *eq_fn(Type *t)
 {
     t = type_prune(t);
     switch (t->kind) {
-    case TY_INT: case TY_FUTURE: case TY_CHAN: return "wyn_eq_int";
+    case TY_INT: case TY_FUTURE: case TY_CHAN: case TY_NATIVE: return "wyn_eq_int";
     case TY_FLOAT: return "wyn_eq_float";
     case TY_BOOL: return "wyn_eq_bool";
     case TY_STR: return "rt_str_eq";
@@ -348,7 +354,7 @@ const char *eqp_fn(Type *t)
 {
     t = type_prune(t);
     switch (t->kind) {
-    case TY_INT: case TY_FUTURE: case TY_CHAN: return "rt_eq_int";
+    case TY_INT: case TY_FUTURE: case TY_CHAN: case TY_NATIVE: return "rt_eq_int";
     case TY_FLOAT: return "rt_eq_float";
     case TY_BOOL: return "rt_eq_bool";
     case TY_STR: return "rt_eq_str";

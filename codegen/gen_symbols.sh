@@ -11,6 +11,10 @@ echo '#include "wyn_rt.h"'
 echo '#include "rt_symbols.h"'
 helpers="__fixdfdi __fixsfdi __fixunsdfdi __fixunssfdi __fixunsxfdi __fixxfdi __floatundidf __floatundisf __floatundixf alloca __va_arg"
 for h in $helpers; do echo "extern void wyn_tcc_$h(void) __asm__(\"$h\");"; done
+# weak references: a runtime function that is not built yet leaves a hole
+# in the table instead of breaking the link
+sed -n 's/^[A-Za-z_][A-Za-z0-9_ *]*[ *]\(rt_[a-z0-9_]*\)(.*$/\1/p' "$hdr" | sort -u |
+  while read -r name; do echo "#pragma weak $name"; done
 echo 'const WynSymbol wyn_rt_symbols[] = {'
 # function declarations: a name followed by "(" on a prototype line
 sed -n 's/^[A-Za-z_][A-Za-z0-9_ *]*[ *]\([a-z_][a-z0-9_]*\)(.*$/\1/p' "$hdr" |

@@ -27,7 +27,8 @@ int jit_run(const char *c_source, int argc, char **argv)
     tcc_set_output_type(s, TCC_OUTPUT_MEMORY);
     tcc_define_symbol(s, "WYN_JIT", "1");
     for (const WynSymbol *sym = wyn_rt_symbols; sym->name; sym++)
-        tcc_add_symbol(s, sym->name, sym->addr);
+        if (sym->addr)
+            tcc_add_symbol(s, sym->name, sym->addr);
     size_t hl = strlen(wyn_rt_header), sl = strlen(c_source);
     char *unit = malloc(hl + sl + 2);
     if (!unit)

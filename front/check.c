@@ -138,6 +138,38 @@ Module *module_by_alias(const char *name)
     return s && s->kind == SYM_MODULE ? s->module : NULL;
 }
 
+/* The built-in structs of the I/O library (their layout matches
+ * WynHttpRequest / WynHttpResponse in wyn_rt.h). */
+Type *builtin_struct_type(const char *name)
+{
+    static TypeDecl *req, *resp;
+    TypeDecl **slot = !strcmp(name, "Request") ? &req : !strcmp(name, "Response") ? &resp : NULL;
+    if (!slot)
+        return NULL;
+    if (!*slot) {
+        TypeDecl *td = arena_alloc(sizeof *td);
+        td->name = td->base_name = name;
+        td->cname = name[2] == 'q' ? "S_wyn_Request" : "S_wyn_Response";
+        td->module = -1;
+        Type *hdrs = type_map(ty_str, ty_str);
+        if (slot == &req) {
+            Field f[] = { {"method", ty_str}, {"path", ty_str}, {"query", ty_str}, {"headers", hdrs},
+                          {"body", ty_str}, {"conn", ty_int} };
+            for (size_t i = 0; i < sizeof f / sizeof *f; i++)
+                vec_push(&td->fields, f[i]);
+        } else {
+            Field f[] = { {"status", ty_int}, {"headers", hdrs}, {"body", ty_str} };
+            for (size_t i = 0; i < sizeof f / sizeof *f; i++)
+                vec_push(&td->fields, f[i]);
+        }
+        vec_push(&ck.prog->types, td);
+        *slot = td;
+    }
+    Type *t = type_new(TY_STRUCT);
+    t->decl = *slot;
+    return t;
+}
+
 static Type *type_from_name(Node *t)
 {
     const char *n = t->name;
@@ -182,6 +214,15 @@ static Type *type_from_name(Node *t)
     }
     if (s && s->kind == SYM_TYPEPARAM)
         return s->type;
+    if (!s && !t->sval && nargs == 0) {
+        static const char *const natives[] = { "Listener", "Conn", "HttpServer", "Json", NULL };
+        for (int i = 0; natives[i]; i++)
+            if (!strcmp(n, natives[i]))
+                return type_native(natives[i]);
+        Type *bs = builtin_struct_type(n);
+        if (bs)
+            return bs;
+    }
     if (s && s->kind == SYM_TYPE) {
         int want = s->tgen->node->list2.len;
         if (want != nargs) {

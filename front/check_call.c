@@ -301,6 +301,40 @@ static Type *builtin_module_call(Node *n, const char *mod, const char *fn, Type 
             expect_argc(n, q, 1, 1); arg(n, 0, ty_str, "path"); return type_array(ty_str);
         }
     }
+    if (!strcmp(mod, "Net")) {
+        Type *conn = type_native("Conn"), *lis = type_native("Listener");
+        if (!strcmp(fn, "listen")) { expect_argc(n, q, 2, 2); arg(n, 0, ty_str, "host"); arg(n, 1, ty_int, "port"); return lis; }
+        if (!strcmp(fn, "accept")) { expect_argc(n, q, 1, 1); arg(n, 0, lis, "listener"); return conn; }
+        if (!strcmp(fn, "connect")) { expect_argc(n, q, 2, 2); arg(n, 0, ty_str, "host"); arg(n, 1, ty_int, "port"); return conn; }
+        if (!strcmp(fn, "try_connect")) {
+            expect_argc(n, q, 2, 2); arg(n, 0, ty_str, "host"); arg(n, 1, ty_int, "port");
+            return type_result(conn, ty_str);
+        }
+        if (!strcmp(fn, "read")) { expect_argc(n, q, 2, 2); arg(n, 0, conn, "connection"); arg(n, 1, ty_int, "max"); return ty_str; }
+        if (!strcmp(fn, "write")) { expect_argc(n, q, 2, 2); arg(n, 0, conn, "connection"); arg(n, 1, ty_str, "data"); return ty_void; }
+        if (!strcmp(fn, "close")) { expect_argc(n, q, 1, 1); arg(n, 0, NULL, "handle"); return ty_void; }
+    }
+    if (!strcmp(mod, "Http")) {
+        Type *srv = type_native("HttpServer");
+        Type *req = builtin_struct_type("Request"), *resp = builtin_struct_type("Response");
+        if (!strcmp(fn, "listen")) { expect_argc(n, q, 1, 1); arg(n, 0, ty_int, "port"); return srv; }
+        if (!strcmp(fn, "accept")) { expect_argc(n, q, 1, 1); arg(n, 0, srv, "server"); return req; }
+        if (!strcmp(fn, "respond")) {
+            expect_argc(n, q, 3, 3); arg(n, 0, req, "request"); arg(n, 1, ty_int, "status"); arg(n, 2, ty_str, "body");
+            return ty_void;
+        }
+        if (!strcmp(fn, "respond_with")) {
+            expect_argc(n, q, 4, 4); arg(n, 0, req, "request"); arg(n, 1, ty_int, "status");
+            arg(n, 2, type_map(ty_str, ty_str), "headers"); arg(n, 3, ty_str, "body");
+            return ty_void;
+        }
+        if (!strcmp(fn, "get")) { expect_argc(n, q, 1, 1); arg(n, 0, ty_str, "url"); return resp; }
+        if (!strcmp(fn, "post")) { expect_argc(n, q, 2, 2); arg(n, 0, ty_str, "url"); arg(n, 1, ty_str, "body"); return resp; }
+    }
+    if (!strcmp(mod, "Json")) {
+        if (!strcmp(fn, "parse")) { expect_argc(n, q, 1, 1); arg(n, 0, ty_str, "text"); return type_native("Json"); }
+        if (!strcmp(fn, "stringify")) { expect_argc(n, q, 1, 1); arg(n, 0, NULL, "value"); return ty_str; }
+    }
     if (!strcmp(mod, "Ptr")) {
         static const struct { const char *name; int argc; Type **ret; } ptr_fns[] = {
             {"alloc", 1, &ty_ptr}, {"free", 1, &ty_void}, {"read_int", 2, &ty_int},

@@ -49,6 +49,7 @@ void check_stmt(Node *s);
 void check_fn_body(FnInfo *f);
 Scope *fn_top_scope(void);
 const char *unique_cname(const char *prefix, const char *name);
+Type *builtin_struct_type(const char *name);
 
 /* check_expr.c */
 Type *check_expr(Node **slot, Type *expected);

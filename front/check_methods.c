@@ -393,6 +393,30 @@ Type *check_builtin_method(Node *call, Node *recv, Type *rt, const char *name, T
     case TY_MAP: r = map_method(call, t, name); break;
     case TY_OPT: case TY_RESULT: r = opt_method(call, t, name); break;
     case TY_CHAN: r = chan_method(call, t, name); break;
+    case TY_NATIVE: {
+        call->sval = arena_printf("%s.%s", t->name, name);
+        Type *str_arg[] = { ty_str };
+        (void)str_arg;
+        if (!strcmp(t->name, "Listener") || !strcmp(t->name, "HttpServer")) {
+            if (!strcmp(name, "port")) { argc_ok(call, name, 0, 0); r = ty_int; }
+            else if (!strcmp(name, "close")) { argc_ok(call, name, 0, 0); r = ty_void; }
+        } else if (!strcmp(t->name, "Conn")) {
+            if (!strcmp(name, "read")) { argc_ok(call, name, 0, 1); if (call->list.len) want(call, 0, ty_int, "max"); r = ty_str; }
+            else if (!strcmp(name, "write")) { argc_ok(call, name, 1, 1); want(call, 0, ty_str, "data"); r = ty_void; }
+            else if (!strcmp(name, "close")) { argc_ok(call, name, 0, 0); r = ty_void; }
+        } else if (!strcmp(t->name, "Json")) {
+            if (!strcmp(name, "get_string")) { argc_ok(call, name, 1, 1); want(call, 0, ty_str, "key"); r = ty_str; }
+            else if (!strcmp(name, "get_int")) { argc_ok(call, name, 1, 1); want(call, 0, ty_str, "key"); r = ty_int; }
+            else if (!strcmp(name, "get_float")) { argc_ok(call, name, 1, 1); want(call, 0, ty_str, "key"); r = ty_float; }
+            else if (!strcmp(name, "get_bool")) { argc_ok(call, name, 1, 1); want(call, 0, ty_str, "key"); r = ty_bool; }
+            else if (!strcmp(name, "get")) { argc_ok(call, name, 1, 1); want(call, 0, ty_str, "key"); r = t; }
+            else if (!strcmp(name, "at")) { argc_ok(call, name, 1, 1); want(call, 0, ty_int, "index"); r = t; }
+            else if (!strcmp(name, "keys")) { argc_ok(call, name, 0, 0); r = type_array(ty_str); }
+            else if (!strcmp(name, "len")) { argc_ok(call, name, 0, 0); r = ty_int; }
+            else if (!strcmp(name, "to_string")) { argc_ok(call, name, 0, 0); r = ty_str; }
+        }
+        break;
+    }
     case TY_SB:
         if (!strcmp(name, "append")) {
             argc_ok(call, name, 1, 1);

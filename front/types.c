@@ -75,6 +75,18 @@ Type *type_var(void)
     return t;
 }
 
+Type *type_native(const char *name)
+{
+    static VEC(Type *) natives;
+    for (int i = 0; i < natives.len; i++)
+        if (!strcmp(natives.items[i]->name, name))
+            return natives.items[i];
+    Type *t = type_new(TY_NATIVE);
+    t->name = name;
+    vec_push(&natives, t);
+    return t;
+}
+
 Type *type_num_var(void)
 {
     Type *t = type_var();
@@ -302,6 +314,9 @@ static void type_write(Buf *b, Type *t, int mangle)
         return;
     case TY_STRUCT: case TY_ENUM:
         buf_puts(b, mangle ? t->decl->cname : t->decl->name);
+        return;
+    case TY_NATIVE:
+        buf_puts(b, t->name);
         return;
     }
 }

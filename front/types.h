@@ -28,6 +28,7 @@ typedef enum TypeKind {
     TY_CHAN,    /* elem */
     TY_SB,      /* StringBuilder */
     TY_PTR,     /* ffi pointer */
+    TY_NATIVE,  /* runtime handle type: name (Listener, Conn, HttpServer, Json) */
     TY_VAR,     /* inference variable: link */
     TY_ERROR,   /* after an error: unifies with everything, silently */
 } TypeKind;
@@ -43,6 +44,7 @@ struct Type {
     Type *link;     /* TY_VAR */
     int var_id;
     int numeric;    /* TY_VAR: must be int or float (from arithmetic) */
+    const char *name; /* TY_NATIVE */
 };
 
 typedef struct Field {
@@ -88,6 +90,8 @@ Type *type_chan(Type *elem);
 Type *type_tuple(Type **items, int n);
 Type *type_fn(Type **params, int n, Type *ret);
 Type *type_var(void);
+/* The built-in handle types, one object per name. */
+Type *type_native(const char *name);
 Type *type_num_var(void);
 
 /* Follows inference links. */

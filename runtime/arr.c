@@ -188,6 +188,8 @@ void rt_arr_remove(WynArr *a, wyn_int i, void *out, wyn_loc loc)
 WynArr *rt_arr_slice(WynArr *a, wyn_int lo, wyn_int hi)
 {
     rt_slice_bounds(a->len, &lo, &hi);
+    if (lo == hi) /* a may have no storage at all */
+        return rt_arr_new(a->esize, 0);
     return rt_arr_from(a->esize, elem_at(a, lo), hi - lo);
 }
 

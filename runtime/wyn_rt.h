@@ -350,6 +350,73 @@ void rt_shared_set(wyn_int h, wyn_int v);
 wyn_int rt_shared_add(wyn_int h, wyn_int n);   /* returns the old value */
 wyn_int rt_shared_sub(wyn_int h, wyn_int n);
 
+/* ----------------------------------------------------------- files, system */
+
+/* Failures are runtime errors naming the path and the reason (strerror),
+ * e.g. "cannot read /x/y: No such file or directory". */
+WynStr *rt_file_read(WynStr *path, wyn_loc loc);
+WynStr *rt_file_try_read(WynStr *path, WynStr **err); /* NULL + *err on failure */
+void rt_file_write(WynStr *path, WynStr *text, wyn_loc loc);
+void rt_file_append(WynStr *path, WynStr *text, wyn_loc loc);
+wyn_bool rt_file_exists(WynStr *path);
+void rt_file_remove(WynStr *path, wyn_loc loc);
+WynArr *rt_file_read_lines(WynStr *path, wyn_loc loc); /* [string] */
+WynArr *rt_file_list(WynStr *dir, wyn_loc loc);        /* sorted names, no . and .. */
+void rt_file_mkdir(WynStr *path, wyn_loc loc);         /* existing dir is fine */
+WynArr *rt_sys_args(void);                 /* the script's arguments, [string] */
+WynStr *rt_sys_env(WynStr *name);          /* NULL when unset */
+WynStr *rt_sys_exec(WynStr *cmd, wyn_loc loc); /* sh -c; its stdout */
+WynStr *rt_sys_cwd(void);
+
+/* ------------------------------------------------------------ TCP, HTTP */
+
+/* Listeners, connections and servers are int handles.  Inside a task these
+ * park the coroutine until the socket is ready (epoll); failures are
+ * runtime errors naming the address. */
+wyn_int rt_net_listen(WynStr *host, wyn_int port, wyn_loc loc); /* port 0: any */
+wyn_int rt_net_port(wyn_int listener);
+wyn_int rt_net_accept(wyn_int listener, wyn_loc loc);
+wyn_int rt_net_connect(WynStr *host, wyn_int port, wyn_loc loc);
+wyn_int rt_net_try_connect(WynStr *host, wyn_int port, WynStr **err); /* 0 + *err */
+WynStr *rt_net_read(wyn_int conn, wyn_int max, wyn_loc loc); /* "" at end of stream */
+void rt_net_write(wyn_int conn, WynStr *data, wyn_loc loc);
+void rt_net_close(wyn_int handle);          /* connection or listener */
+
+/* Same layout as the language's built-in structs Request and Response. */
+typedef struct WynHttpRequest {
+    WynStr *method, *path, *query;
+    WynMap *headers;    /* {string: string}, names lower-cased */
+    WynStr *body;
+    wyn_int conn;       /* the connection to respond on */
+} WynHttpRequest;
+typedef struct WynHttpResponse {
+    wyn_int status;
+    WynMap *headers;
+    WynStr *body;
+} WynHttpResponse;
+wyn_int rt_http_listen(wyn_int port, wyn_loc loc);
+wyn_int rt_http_port(wyn_int server);
+/* Next well-formed request (malformed ones get a 400 and are skipped). */
+void rt_http_accept(wyn_int server, WynHttpRequest *out, wyn_loc loc);
+void rt_http_respond(wyn_int conn, wyn_int status, WynMap *headers, WynStr *body, wyn_loc loc);
+void rt_http_get(WynStr *url, WynHttpResponse *out, wyn_loc loc);
+void rt_http_post(WynStr *url, WynStr *body, WynHttpResponse *out, wyn_loc loc);
+
+/* ------------------------------------------------------------------ JSON */
+
+/* Parsed JSON values are int handles to immutable trees. */
+wyn_int rt_json_parse(WynStr *text, wyn_loc loc); /* error names the offset */
+wyn_int rt_json_get(wyn_int v, WynStr *key, wyn_loc loc);   /* object member */
+wyn_int rt_json_at(wyn_int v, wyn_int i, wyn_loc loc);      /* array element */
+WynStr *rt_json_get_string(wyn_int v, WynStr *key, wyn_loc loc);
+wyn_int rt_json_get_int(wyn_int v, WynStr *key, wyn_loc loc);
+double rt_json_get_float(wyn_int v, WynStr *key, wyn_loc loc);
+wyn_bool rt_json_get_bool(wyn_int v, WynStr *key, wyn_loc loc);
+WynArr *rt_json_keys(wyn_int v, wyn_loc loc);
+wyn_int rt_json_len(wyn_int v);               /* array/object size, else 0 */
+WynStr *rt_json_to_string(wyn_int v);         /* compact JSON text */
+void rt_sb_append_json_str(WynSB *sb, WynStr *s); /* "..." with JSON escapes */
+
 /* ------------------------------------------------------- foreign calls */
 
 /* Implemented in ffi/.  Libraries are opened and symbols resolved before

@@ -213,8 +213,9 @@ static void test_float_text_random(void)
 {
     static const double scale[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9,
                                    1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17};
+    int rounds = getenv("RT_TEST_SMALL") ? 20000 : 200000; /* sanitizer runs */
     int bad = 0;
-    for (int i = 0; i < 200000 && bad < 5; i++) {
+    for (int i = 0; i < rounds && bad < 5; i++) {
         unsigned long long bits = rng();
         double v;
         memcpy(&v, &bits, sizeof v);
