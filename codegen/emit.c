@@ -9,6 +9,7 @@
  */
 #include "emit_int.h"
 #include "diag.h"
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,10 +26,15 @@ void emit_defers_to(Buf *b, int base)
 {
     for (int i = em.defers.len - 1; i >= base; i--) {
         Node *d = em.defers.items[i];
-        if (d->a->kind == N_BLOCK)
+        if (d->ival) {
+            /* closures registered at run time, newest first */
+            int k = (int)(intptr_t)d->aux;
+            buf_printf(b, "if (_dd%d) { for (wyn_int _i = _dd%d->len - 1; _i >= 0; _i--) { "
+                          "WynFn _f = ((WynFn *)_dd%d->data)[_i]; ((void (*)(void *))_f.fn)(_f.env); } "
+                          "_dd%d->len = 0; } ", k, k, k, k);
+        } else {
             emit_stmt(b, d->a);
-        else
-            emit_stmt(b, d->a);
+        }
     }
 }
 
@@ -56,6 +62,16 @@ static void emit_assign_to(Buf *b, Node *target, Node *value, int op)
         return;
     }
     if (op == T_ASSIGN) {
+        if (target->kind == N_INDEX) {
+            /* the value first: it may grow the array or map being written */
+            int k = new_tmp();
+            buf_printf(b, "{ %s _av%d = ", ctype(tt), k);
+            emit_expr(b, value);
+            buf_puts(b, "; ");
+            emit_lvalue(b, target, 1);
+            buf_printf(b, " = _av%d; } ", k);
+            return;
+        }
         emit_lvalue(b, target, 1);
         buf_puts(b, " = ");
         emit_expr(b, value);
@@ -405,7 +421,20 @@ void emit_stmt(Buf *b, Node *s)
         break;
     }
     case N_DEFER:
-        vec_push(&em.defers, s);
+        if (s->ival) {
+            if (!s->aux) {
+                int k = new_tmp();
+                s->aux = (void *)(intptr_t)k;
+                buf_printf(&em.fn_extra, "WynArr *_dd%d = 0;\n    ", k);
+                vec_push(&em.defers, s);
+            }
+            int k = (int)(intptr_t)s->aux;
+            buf_printf(b, "if (!_dd%d) _dd%d = rt_arr_new(sizeof(WynFn), 4); *(WynFn *)rt_arr_push_slot(_dd%d) = ", k, k, k);
+            emit_expr(b, s->b);
+            buf_puts(b, "; ");
+        } else {
+            vec_push(&em.defers, s);
+        }
         break;
     case N_PARALLEL:
         emit_parallel(b, s);
@@ -493,8 +522,12 @@ static void emit_function(FnInfo *f)
     }
     emit_signature(&em.protos, f);
     buf_puts(&em.protos, ";\n");
-    emit_signature(b, f);
-    buf_puts(b, " {\n    ");
+    Buf *outer = b;
+    Buf body_buf = {0};
+    b = &body_buf;
+    buf_free(&em.fn_extra);
+    emit_signature(outer, f);
+    buf_puts(outer, " {\n    ");
     if (f->is_lambda) {
         if (f->captures.len)
             buf_printf(b, "struct env_%s *_env = _envp;\n    ", f->cname);
@@ -531,6 +564,11 @@ static void emit_function(FnInfo *f)
             buf_printf(b, "rt_panic(%d, \"missing return value\");\n", loc_of(f->node));
     }
     buf_puts(b, "}\n\n");
+    if (em.fn_extra.data)
+        buf_puts(outer, em.fn_extra.data);
+    buf_puts(outer, body_buf.data);
+    buf_free(&body_buf);
+    buf_free(&em.fn_extra);
     em.defers.len = saved_defers;
     em.defer_base = saved_base;
 }

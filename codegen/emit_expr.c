@@ -10,6 +10,66 @@
 
 static void emit_call(Buf *b, Node *n);
 
+/* Evaluation order.  C leaves the order of operands and arguments
+ * unspecified (gcc often goes right to left); Wyn evaluates left to
+ * right.  When two or more operands can have effects, they are computed
+ * into temporaries first, in order. */
+static int is_simple(Node *n)
+{
+    switch (n->kind) {
+    case N_INT: case N_FLOAT: case N_BOOL: case N_STR: case N_NONE: case N_IDENT: case N_LAMBDA:
+        return 1;
+    case N_MEMBER:
+        return (n->op == MEM_FIELD || n->op == MEM_TUPLE) && !(n->flags & NF_OPTCHAIN) ? is_simple(n->a) : n->op != 0;
+    case N_CONVERT: case N_UNARY:
+        return is_simple(n->a);
+    case N_BINARY:
+        return n->op != T_SLASH && n->op != T_PERCENT && is_simple(n->a) && is_simple(n->b) &&
+               type_prune(n->a->type)->kind != TY_STR;
+    default:
+        return 0;
+    }
+}
+
+static Node *temp_ident(Node *orig, const char *cname)
+{
+    Sym *s = arena_alloc(sizeof *s);
+    s->kind = SYM_LOCAL;
+    s->name = cname;
+    s->cname = cname;
+    s->type = orig->type;
+    Node *id = node_new(N_IDENT, orig->file, orig->line, orig->col);
+    id->name = cname;
+    id->sym = s;
+    id->type = orig->type;
+    return id;
+}
+
+/* If 2+ of the n operands are not simple, emits "({ T _oK_i = op_i; ..."
+ * replacing them with temporaries, and returns 1 (caller closes "; })"). */
+static int sequence_operands(Buf *b, Node **ops[], int n)
+{
+    int complex = 0;
+    for (int i = 0; i < n; i++)
+        if (!is_simple(*ops[i]))
+            complex++;
+    if (complex < 2)
+        return 0;
+    int k = new_tmp();
+    buf_puts(b, "({ ");
+    for (int i = 0; i < n; i++) {
+        Node *op = *ops[i];
+        if (is_simple(op) || type_is_void(op->type))
+            continue;
+        const char *name = arena_printf("_o%d_%d", k, i);
+        buf_printf(b, "%s %s = ", ctype(op->type), name);
+        emit_expr(b, op);
+        buf_puts(b, "; ");
+        *ops[i] = temp_ident(op, name);
+    }
+    return 1;
+}
+
 void emit_str_literal(Buf *b, const char *s, int len)
 {
     static VEC(const char *) lits;
@@ -110,7 +170,23 @@ static void emit_float_literal(Buf *b, double v)
 
 static int loc(Node *n) { return loc_of(n); }
 
+static void emit_binary_ordered(Buf *b, Node *n);
+
 static void emit_binary(Buf *b, Node *n)
+{
+    if (n->op == T_AND || n->op == T_OR) {
+        emit_binary_ordered(b, n);
+        return;
+    }
+    Node copy = *n;
+    Node **ops[2] = { &copy.a, &copy.b };
+    int seq = sequence_operands(b, ops, 2);
+    emit_binary_ordered(b, &copy);
+    if (seq)
+        buf_puts(b, "; })");
+}
+
+static void emit_binary_ordered(Buf *b, Node *n)
 {
     Type *lt = type_prune(n->a->type);
     int op = n->op;
@@ -944,7 +1020,29 @@ void emit_expr(Buf *b, Node *n)
         emit_expr(b, n->c);
         buf_puts(b, ")");
         return;
-    case N_CALL: emit_call(b, n); return;
+    case N_CALL: {
+        Node copy = *n;
+        Node **ops[32];
+        int nops = 0;
+        copy.list.items = arena_alloc(sizeof(Node *) * (size_t)(n->list.len + 1));
+        memcpy(copy.list.items, n->list.items, sizeof(Node *) * (size_t)n->list.len);
+        Node *recv_copy = NULL;
+        if (n->a->kind == N_MEMBER && n->op != CALL_VALUE && n->a->a && n->a->a->type &&
+            !is_pure_lvalue(n->a->a) && n->a->a->kind != N_INDEX && n->a->a->sym == NULL &&
+            !(n->a->a->kind == N_IDENT)) {
+            recv_copy = node_new(N_MEMBER, n->a->file, n->a->line, n->a->col);
+            *recv_copy = *n->a;
+            copy.a = recv_copy;
+            ops[nops++] = &recv_copy->a;
+        }
+        for (int i = 0; i < n->list.len && nops < 32; i++)
+            ops[nops++] = &copy.list.items[i];
+        int seq = sequence_operands(b, ops, nops);
+        emit_call(b, seq ? &copy : n);
+        if (seq)
+            buf_puts(b, "; })");
+        return;
+    }
     case N_MEMBER: emit_member(b, n); return;
     case N_INDEX: emit_index(b, n, 0); return;
     case N_SLICE: {

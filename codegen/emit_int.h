@@ -17,6 +17,7 @@ typedef struct Emitter {
     Buf helpers;   /* per-type helpers, spawn thunks, lambda envs */
     Buf globals;   /* globals and string literals */
     Buf code;      /* function bodies */
+    Buf fn_extra;  /* extra locals of the function being emitted */
     FnInfo *fn;    /* function being emitted */
     int tmp;       /* counter for temporaries and labels */
     VEC(const char *) done_types;  /* mangled names already emitted */

@@ -138,7 +138,7 @@ static int cmd_build(const char *path, const char *out, const char *opt)
     const char *cc = getenv("CC") ? getenv("CC") : "cc";
     pid_t pid = fork();
     if (pid == 0) {
-        execlp(cc, cc, opt, "-fwrapv", "-w", "-I", inc, cpath, lib, "-o", out, "-lffi", "-ldl", "-lpthread", "-lm",
+        execlp(cc, cc, opt, "-fwrapv", "-fno-optimize-sibling-calls", "-w", "-I", inc, cpath, lib, "-o", out, "-lffi", "-ldl", "-lpthread", "-lm",
                (char *)NULL);
         perror("wyn: cannot run cc");
         _exit(127);

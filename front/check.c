@@ -414,7 +414,7 @@ static Sym *new_param_sym(FnInfo *f, const char *name, Type *t, Node *decl)
     sym->type = t;
     sym->decl = decl;
     sym->owner = f;
-    sym->cname = arena_printf("v_%s", name);
+    sym->cname = strcmp(name, "self") ? arena_printf("p_%s", name) : "v_self";
     return sym;
 }
 
@@ -818,6 +818,21 @@ static void check_assign(Node *s)
             assign_target(s, &s->list.items[i], &vals->list.items[i], T_ASSIGN);
         return;
     }
+    if (s->c) { /* n: int = 0 */
+        Type *ann = resolve_type_expr(s->c);
+        Sym *old = scope_lookup(s->a->name, NULL);
+        if (old && (old->kind == SYM_LOCAL || old->kind == SYM_GLOBAL) && !type_equal(old->type, ann))
+            ERR(s->a, "'%s' is already declared as %s", s->a->name, type_str(old->type));
+        if (!old || (old->kind != SYM_LOCAL && old->kind != SYM_GLOBAL)) {
+            check_expr(&s->b, ann);
+            coerce(&s->b, ann, "initial value");
+            Sym *ns = declare_var(s->a->name, ann, s, fn_top_scope());
+            s->a->sym = ns;
+            s->a->type = ann;
+            s->flags |= NF_DECLARES;
+            return;
+        }
+    }
     assign_target(s, &s->a, &s->b, s->op);
 }
 
@@ -1023,10 +1038,26 @@ void check_stmt(Node *s)
         break;
     }
     case N_DEFER:
-        if (s->a->kind == N_BLOCK)
-            check_block(s->a);
-        else
-            check_stmt(s->a);
+        if (ck.scope->kind == SCOPE_FN || (ck.scope->kind == SCOPE_MODULE)) {
+            /* at the top of the function: runs exactly once, at exit */
+            if (s->a->kind == N_BLOCK)
+                check_block(s->a);
+            else
+                check_stmt(s->a);
+        } else {
+            /* in a loop or a branch: each execution registers a closure
+             * (capturing by value), run at function exit, last first */
+            Node *lam = node_new(N_LAMBDA, s->file, s->line, s->col);
+            Node *body = s->a;
+            if (body->kind != N_BLOCK) {
+                body = node_new(N_BLOCK, s->file, s->line, s->col);
+                vec_push(&body->list, s->a);
+            }
+            lam->a = body;
+            s->b = lam;
+            s->ival = 1;
+            check_lambda(lam, type_fn(NULL, 0, ty_void));
+        }
         break;
     case N_PARALLEL: {
         if (s->a) {

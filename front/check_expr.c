@@ -704,7 +704,7 @@ Type *check_lambda(Node *n, Type *expected)
         sym->type = t;
         sym->decl = p;
         sym->owner = f;
-        sym->cname = arena_printf("v_%s", p->name);
+        sym->cname = arena_printf("p_%s", p->name);
         f->param_syms[i] = sym;
     }
     Type *ret = n->c ? resolve_type_expr(n->c) : (ex ? ex->ret : NULL);

@@ -1199,6 +1199,17 @@ static Node *parse_simple_stmt(Parser *p)
         as->b = tup;
         return as;
     }
+    if (kind(p) == T_COLON && e->kind == N_IDENT) { /* n: int = 0 */
+        next(p);
+        Node *as = mk(p, N_ASSIGN, t);
+        as->op = T_ASSIGN;
+        as->a = e;
+        as->c = parse_type(p);
+        expect(p, T_ASSIGN, "after the type in a declaration");
+        skip_newlines(p);
+        as->b = parse_expr(p);
+        return as;
+    }
     switch (kind(p)) {
     case T_ASSIGN: case T_PLUSEQ: case T_MINUSEQ: case T_STAREQ: case T_SLASHEQ:
     case T_PERCENTEQ: {
