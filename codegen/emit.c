@@ -657,7 +657,24 @@ char *emit_program(Program *prog)
         emit_c_string_lit(&out, diag_file(i)->path);
         buf_puts(&out, ", ");
     }
-    buf_printf(&out, "0 };\nconst WynProgram wyn_program = { wyn_files, %d, wyn_entry };\n", diag_file_count());
+    buf_puts(&out, "0 };\n");
+    /* function starts and declaration lines, for stack-overflow reports */
+    Buf addrs = {0}, locs = {0};
+    int nfns = 0;
+    for (int i = 0; i < prog->fns.len; i++) {
+        FnInfo *f = prog->fns.items[i];
+        if (f->is_extern || !f->body || !f->node || (!f->checked && !f->is_lambda))
+            continue;
+        buf_printf(&addrs, "(const void *)%s, ", f->cname);
+        buf_printf(&locs, "%d, ", loc_of(f->node));
+        nfns++;
+    }
+    buf_printf(&out, "static const void *const wyn_fn_addrs[] = { %s0 };\n", addrs.data ? addrs.data : "");
+    buf_printf(&out, "static const int wyn_fn_locs[] = { %s0 };\n", locs.data ? locs.data : "");
+    buf_free(&addrs);
+    buf_free(&locs);
+    buf_printf(&out, "const WynProgram wyn_program = { wyn_files, %d, wyn_entry, wyn_fn_addrs, wyn_fn_locs, %d };\n",
+               diag_file_count(), nfns);
     buf_puts(&out, "#ifndef WYN_JIT\nint main(int argc, char **argv) { return rt_main(&wyn_program, argc, argv); }\n#endif\n");
     buf_free(&em.types);
     buf_free(&em.protos);

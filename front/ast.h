@@ -108,6 +108,7 @@ enum NodeFlags {
     NF_PAREN = 128,     /* expression was parenthesised (chained-comparison check) */
     NF_DECLARES = 256,  /* assignment that declares its target (bare assignment) */
     NF_SCRIPT_RETURN = 512,
+    NF_NEEDS_MINUS = 1024,  /* 9223372036854775808: only valid negated */
 };
 
 struct Node {

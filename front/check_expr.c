@@ -272,14 +272,25 @@ static Type *check_struct_lit(Node *n)
         Type *t = type_new(TY_STRUCT);
         t->decl = td;
         /* coerce values to the instantiated field types */
+        char *given = arena_alloc((size_t)td->fields.len + 1);
         for (int i = 0; i < n->list.len; i++) {
             Node *f = n->list.items[i];
+            int found = 0;
             for (int k = 0; k < td->fields.len; k++)
                 if (!strcmp(td->fields.items[k].name, f->name)) {
                     f->ival = k;
+                    found = 1;
+                    if (given[k])
+                        ERR(f, "field '%s' given twice", f->name);
+                    given[k] = 1;
                     coerce(&f->a, td->fields.items[k].type, "field value");
                 }
+            if (!found)
+                ERR(f, "struct %s has no field '%s'", decl->name, f->name);
         }
+        for (int k = 0; k < td->fields.len; k++)
+            if (!given[k])
+                ERR(n, "missing field '%s' in %s literal", td->fields.items[k].name, decl->name);
         return t;
     }
     n->aux = td;
@@ -872,7 +883,11 @@ Type *check_expr(Node **slot, Type *expected)
     Node *n = *slot;
     Type *t = ty_error;
     switch (n->kind) {
-    case N_INT: t = ty_int; break;
+    case N_INT:
+        if (n->flags & NF_NEEDS_MINUS)
+            ERR(n, "integer literal out of range for int");
+        t = ty_int;
+        break;
     case N_FLOAT: t = ty_float; break;
     case N_BOOL: t = ty_bool; break;
     case N_STR: t = ty_str; break;

@@ -2,6 +2,7 @@
 #include "lexer.h"
 #include "common.h"
 #include "diag.h"
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,7 +56,7 @@ typedef struct Lexer {
     int line, col;
     TokenList out;
     /* open brackets: '(' and '[' suppress newlines, '{' re-enables them */
-    char nest[256];
+    VEC(char) nest;
     int depth;
 } Lexer;
 
@@ -98,7 +99,7 @@ static int continues_line(TokKind k)
 
 static void newline(Lexer *lx, int line, int col)
 {
-    if (lx->depth > 0 && lx->nest[lx->depth - 1] != '{')
+    if (lx->depth > 0 && lx->nest.items[lx->depth - 1] != '{')
         return;
     if (lx->out.len == 0)
         return;
@@ -172,12 +173,21 @@ static void lex_number(Lexer *lx)
         /* wrap silently like C unsigned parsing; 9223372036854775808 is
          * only meaningful after unary minus */
         uint64_t v = 0;
+        int overflow = 0;
         for (int i = 0; i < n; i++) {
             char c = digits[i];
             int d = c <= '9' ? c - '0' : (c | 32) - 'a' + 10;
+            if (v > (UINT64_MAX - (uint64_t)d) / (uint64_t)base)
+                overflow = 1;
             v = v * (uint64_t)base + (uint64_t)d;
         }
         t->ival = (int64_t)v;
+        /* decimal literals must fit in int; 9223372036854775808 only as
+         * the operand of '-' (the parser checks that) */
+        if (overflow || (base == 10 && v > (uint64_t)INT64_MAX + 1))
+            diag_error(lx->file, line, col, "integer literal out of range for int");
+        else if (base == 10 && v == (uint64_t)INT64_MAX + 1)
+            t->len = -t->len; /* marks "needs a minus" */
     }
 }
 
@@ -272,8 +282,8 @@ static void lex_string(Lexer *lx)
 
 static void push_nest(Lexer *lx, char c)
 {
-    if (lx->depth < (int)sizeof lx->nest)
-        lx->nest[lx->depth] = c;
+    lx->nest.len = lx->depth;
+    vec_push(&lx->nest, c);
     lx->depth++;
 }
 

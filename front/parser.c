@@ -22,7 +22,8 @@ typedef struct Parser {
 } Parser;
 
 /* Syntax errors abandon the current statement with this marker. */
-enum { MAX_NESTING = 200 };
+enum { MAX_NESTING = 200, MAX_CHAIN = 1000, MAX_TYPE_NESTING = 100 };
+static int type_nesting;
 static int nesting;
 
 static Node *parse_expr(Parser *p);
@@ -237,7 +238,26 @@ static Node *parse_type_args(Parser *p, NodeList *out)
     return NULL;
 }
 
+static Node *parse_type_inner(Parser *p);
+
 static Node *parse_type(Parser *p)
+{
+    if (++type_nesting > MAX_TYPE_NESTING) {
+        Token *t = peek(p);
+        error_at(p, t, "type nested too deeply%s", "");
+        while (kind(p) != T_NEWLINE && kind(p) != T_EOF)
+            next(p);
+        type_nesting--;
+        Node *ty = mk(p, N_TYPE_NAME, t);
+        ty->name = "_error_";
+        return ty;
+    }
+    Node *ty = parse_type_inner(p);
+    type_nesting--;
+    return ty;
+}
+
+static Node *parse_type_inner(Parser *p)
 {
     Token *t = peek(p);
     Node *ty;
@@ -514,6 +534,7 @@ static Node *parse_match(Parser *p, Token *t)
     expect(p, T_LBRACE, "to start the match arms");
     skip_newlines(p);
     while (kind(p) != T_RBRACE && kind(p) != T_EOF) {
+        int start = p->pos;
         Token *at = peek(p);
         Node *arm = mk(p, N_ARM, at);
         arm->a = parse_pattern(p);
@@ -530,7 +551,9 @@ static Node *parse_match(Parser *p, Token *t)
         vec_push(&m->list, arm);
         accept(p, T_COMMA);
         skip_newlines(p);
-        if (diag_error_count() > 50)
+        if (p->pos == start)
+            next(p);
+        if (diag_error_count() > 20)
             break;
     }
     expect(p, T_RBRACE, "to close the match");
@@ -546,6 +569,8 @@ static Node *parse_primary(Parser *p)
         next(p);
         n = mk(p, N_INT, t);
         n->ival = t->ival;
+        if (t->len < 0) /* 9223372036854775808: valid only after '-' */
+            n->flags |= NF_NEEDS_MINUS;
         return n;
     case T_FLOAT:
         next(p);
@@ -807,6 +832,7 @@ static Node *parse_unary(Parser *p)
         n->a = parse_unary(p);
         /* fold -LITERAL so that -9223372036854775808 works */
         if (n->op == T_MINUS && n->a->kind == N_INT && !(n->a->flags & NF_PAREN)) {
+            n->a->flags &= ~NF_NEEDS_MINUS;
             n->a->ival = (int64_t)(0 - (uint64_t)n->a->ival);
             n->a->line = n->line;
             n->a->col = n->col;
@@ -833,6 +859,9 @@ static Node *parse_unary(Parser *p)
         break;
     default:
         n = parse_postfix(p, parse_primary(p));
+        if (n->kind == N_INT && (n->flags & NF_NEEDS_MINUS) && !(kind(p) == T_INT)) {
+            /* checked by the caller when this is the operand of '-' */
+        }
     }
     nesting--;
     return n;
@@ -848,7 +877,14 @@ static int is_comparison(const Node *n)
 static Node *parse_prec(Parser *p, int min_prec)
 {
     Node *left = parse_unary(p);
+    int chain = 0;
     for (;;) {
+        if (++chain > MAX_CHAIN) {
+            error_at(p, peek(p), "expression nested too deeply (more than %s operators in a row)", "1000");
+            while (kind(p) != T_NEWLINE && kind(p) != T_EOF && kind(p) != T_RBRACE)
+                next(p);
+            return left;
+        }
         int prec = binary_prec(p);
         if (kind(p) == T_QUESTION && min_prec <= P_TERNARY) {
             Token *t = next(p);
@@ -1144,7 +1180,8 @@ static Node *parse_select(Parser *p, Token *t)
     Node *s = mk(p, N_SELECT, t);
     expect(p, T_LBRACE, "after select");
     skip_newlines(p);
-    while (kind(p) != T_RBRACE && kind(p) != T_EOF) {
+    while (kind(p) != T_RBRACE && kind(p) != T_EOF && diag_error_count() <= 20) {
+        int start = p->pos;
         Token *at = peek(p);
         Node *arm = mk(p, N_SEL_ARM, at);
         if (at->kind == T_IDENT && at->len == 7 && memcmp(at->start, "default", 7) == 0 &&
@@ -1174,6 +1211,8 @@ static Node *parse_select(Parser *p, Token *t)
         vec_push(&s->list, arm);
         accept(p, T_COMMA);
         skip_newlines(p);
+        if (p->pos == start)
+            next(p); /* no progress after an error: skip the token */
     }
     expect(p, T_RBRACE, "to close the select");
     return s;
@@ -1384,7 +1423,7 @@ static void parse_members(Parser *p, Node *owner, NodeList *methods, int fields)
         }
         accept(p, T_COMMA);
         skip_newlines(p);
-        if (diag_error_count() > 50)
+        if (diag_error_count() > 20)
             break;
     }
     expect(p, T_RBRACE, NULL);
@@ -1431,7 +1470,7 @@ static Node *parse_enum(Parser *p, Token *t)
         vec_push(&e->list, v);
         accept(p, T_COMMA);
         skip_newlines(p);
-        if (diag_error_count() > 50)
+        if (diag_error_count() > 20)
             break;
     }
     expect(p, T_RBRACE, "to close the enum");
@@ -1558,7 +1597,7 @@ NodeList parse_file(int file)
             next(&p);
         }
         skip_newlines(&p);
-        if (diag_error_count() > 50)
+        if (diag_error_count() > 20)
             break;
     }
     return items;

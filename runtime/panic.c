@@ -15,7 +15,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
+#include <stdint.h>
 #include "rt_internal.h"
 
 /* Deepest spawn chain printed under an error; deeper chains are cut. */
@@ -27,10 +29,51 @@ __attribute__((weak)) int rt_sched_spawn_chain(wyn_loc *out, int max);
 
 static const WynProgram *program;   /* set once by rt_main before any task */
 static int fault_reported;          /* 0 until the first fault claims it */
+static pid_t reporter_tid;          /* the thread that claimed it */
 
 void rt_set_program(const WynProgram *prog)
 {
     program = prog;
+}
+
+/* The generated function whose start is the greatest at or below pc, if
+ * pc is plausibly inside generated code. */
+static int code_index(uintptr_t pc)
+{
+    if (!program || !program->nfns)
+        return -1;
+    int best = -1;
+    uintptr_t lo = UINTPTR_MAX, hi = 0, best_start = 0;
+    for (int i = 0; i < program->nfns; i++) {
+        uintptr_t a = (uintptr_t)program->fn_addrs[i];
+        if (a < lo) lo = a;
+        if (a > hi) hi = a;
+        if (a <= pc && a >= best_start) {
+            best_start = a;
+            best = i;
+        }
+    }
+    /* generated functions are small: past the last start by 64 KB is
+     * somebody else's code */
+    if (pc < lo || pc > hi + 65536)
+        return -1;
+    return best;
+}
+
+wyn_loc rt_loc_of_code(const void *pc, const void *sp, wyn_loc fallback)
+{
+    int i = code_index((uintptr_t)pc);
+    if (i >= 0)
+        return program->fn_locs[i];
+    if (sp) {
+        const uintptr_t *w = sp;
+        for (int k = 0; k < 128; k++) {
+            i = code_index(w[k]);
+            if (i >= 0)
+                return program->fn_locs[i];
+        }
+    }
+    return fallback;
 }
 
 const char *rt_loc_file(wyn_loc loc)
@@ -93,10 +136,16 @@ static void print_spawn_chain(void)
 
 WYN_NORETURN void rt_fatal_status(wyn_loc loc, const char *msg, int status)
 {
+    pid_t self = (pid_t)syscall(SYS_gettid);
     if (__atomic_exchange_n(&fault_reported, 1, __ATOMIC_ACQ_REL)) {
+        /* The reporter itself faulting again (say, a stack overflow while
+         * formatting) must not wait for itself. */
+        if (__atomic_load_n(&reporter_tid, __ATOMIC_ACQUIRE) == self)
+            _exit(status);
         for (;;)
             pause(); /* another thread is reporting and will _exit */
     }
+    __atomic_store_n(&reporter_tid, self, __ATOMIC_RELEASE);
     rt_out_try_flush();
     char place[400];
     int plen = format_place(place, sizeof place, loc);

@@ -22,6 +22,11 @@ WYN_NORETURN void rt_fatal(wyn_loc loc, const char *msg);
 /* Same, with a status of the caller's choosing. */
 WYN_NORETURN void rt_fatal_status(wyn_loc loc, const char *msg, int status);
 
+/* Location of the generated function containing pc, or else of the first
+ * return address into generated code found just above sp (a faulting
+ * stack); `fallback` when neither is found.  Async-signal-safe. */
+wyn_loc rt_loc_of_code(const void *pc, const void *sp, wyn_loc fallback);
+
 /* --- output (output.c) --- */
 /* Writes n bytes to the stdout buffer under the output lock. */
 void rt_out_write(const char *p, size_t n);

@@ -10,19 +10,28 @@
  */
 #define _GNU_SOURCE
 #include <signal.h>
+#include <ucontext.h>
 #include <stdlib.h>
 #include <string.h>
 #include "rt_sched_internal.h"
 
 #define ALTSTACK_SIZE (64 * 1024)
 
-static void on_fault(int sig, siginfo_t *si, void *uc)
+static void on_fault(int sig, siginfo_t *si, void *ucp)
 {
-    (void)uc;
     if (sig == SIGSEGV && rt_stack_guard_owner(si->si_addr)) {
         Coro *co = rt_coro_current();
         Task *t = co ? co->cur : NULL;
         wyn_loc loc = t && !(t->flags & TF_MAIN) ? t->chain[0] : 0;
+        /* name the function that ran out of stack, from the faulting pc
+         * or the return addresses just above the stack pointer */
+        ucontext_t *uc = ucp;
+        const void *pc = (const void *)uc->uc_mcontext.gregs[REG_RIP];
+        const void *sp = (const void *)uc->uc_mcontext.gregs[REG_RSP];
+        if (!rt_stack_guard_owner(sp))
+            loc = rt_loc_of_code(pc, sp, loc);
+        else
+            loc = rt_loc_of_code(pc, NULL, loc);
         rt_fatal(loc, "stack overflow");
     }
     rt_fatal_status(0, sig == SIGBUS ? "bus error" : "segmentation fault", 128 + sig);

@@ -60,6 +60,11 @@ typedef struct WynProgram {
     const char *const *files; /* .wyn paths, indexed by WYN_LOC_FILE */
     int nfiles;
     wyn_int (*entry)(void);   /* the script body / main; returns exit status */
+    /* Start address and declaration line of every generated function, so
+     * that a stack overflow can name the function that overflowed. */
+    const void *const *fn_addrs;
+    const int *fn_locs;
+    int nfns;
 } WynProgram;
 
 /* Starts the runtime (scheduler, workers, signal handlers), runs

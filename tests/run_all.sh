@@ -82,6 +82,21 @@ run_c_test() {
   rm -rf "$work"
 }
 
+# --- job: one shell test (tests/shell/test_*.sh): exit 0 = pass ----------
+run_sh_test() {
+  local idx=$1 file=$2
+  local out="$RES/$idx" log
+  log=$(mktemp "$TMP/sh.XXXXXX")
+  WYN="$WYN" timeout -k 2 120 bash "$file" >"$log" 2>&1
+  local rc=$?
+  if [[ $rc == 0 ]]; then
+    printf 'ok\t%s\n' "$file" >"$out"
+  else
+    { printf 'FAIL\t%s\texit code %s\n' "$file" "$rc"; tail -n 20 "$log" | sed 's/^/\t/'; } >"$out"
+  fi
+  rm -f "$log"
+}
+
 # --- job: one .wyn program, JIT and built --------------------------------
 # check_run MODE: judge $work/out.MODE, $work/err.MODE, $work/rc.MODE against
 # the expectations; prints the reason for a failure (empty when it passed).
@@ -175,9 +190,10 @@ run_job() {  # "INDEX KIND PATH"
   case $kind in
     c) run_c_test "$idx" "$file" ;;
     wyn) run_wyn_test "$idx" "$file" ;;
+    sh) run_sh_test "$idx" "$file" ;;
   esac
 }
-export -f run_job run_c_test run_wyn_test check_run details
+export -f run_job run_c_test run_sh_test run_wyn_test check_run details
 
 # --- collect the jobs -------------------------------------------------------
 has_expectation() {
@@ -193,10 +209,26 @@ while IFS= read -r f; do
 done < <(find tests/runtime -name 'test_*.c' 2>/dev/null | LC_ALL=C sort)
 while IFS= read -r f; do
   matches "$f" || continue
+  n=$((n + 1)); jobs+=("$(printf '%05d' "$n") sh $f")
+done < <(find tests/shell -name 'test_*.sh' 2>/dev/null | LC_ALL=C sort)
+# The fuzzer's corpus and its output, modules-lib folders, and (in a git
+# checkout) anything .gitignore'd are not tests.
+list_programs() {
+  find tests -path tests/fuzz/corpus -prune -o -path tests/fuzz/out -prune \
+       -o -type d -name modules-lib -prune -o -name '*.wyn' -type f -print 2>/dev/null |
+    LC_ALL=C sort >"$TMP/programs"
+  if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    git check-ignore --stdin <"$TMP/programs" >"$TMP/ignored" 2>/dev/null
+    grep -vxF -f "$TMP/ignored" "$TMP/programs"
+  else
+    cat "$TMP/programs"
+  fi
+}
+while IFS= read -r f; do
+  matches "$f" || continue
   has_expectation "$f" || continue
   n=$((n + 1)); jobs+=("$(printf '%05d' "$n") wyn $f")
-done < <(find tests -path tests/fuzz/corpus -prune -o -type d -name modules-lib -prune \
-           -o -name '*.wyn' -type f -print 2>/dev/null | LC_ALL=C sort)
+done < <(list_programs)
 
 pass=0 fail=0
 if [[ ! -x $WYN ]]; then

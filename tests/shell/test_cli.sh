@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The wyn command line (SPEC §1): -e, check, run, '-' for stdin, --emit-c,
+# build, --help, --version, shebang scripts, and clean failures for bad
+# invocations.  Exit 0 when every check holds; each failure is printed.
+set -u
+WYN=${WYN:-$(cd "$(dirname "$0")/../.." && pwd)/wyn}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+check() { # NAME WANT GOT
+  if [[ "$2" != "$3" ]]; then
+    printf 'FAIL %s\n  want: %q\n  got:  %q\n' "$1" "$2" "$3"
+    fails=$((fails + 1))
+  fi
+}
+
+check "-e prints" "7" "$("$WYN" -e 'println(3 + 4)')"
+check "-e args" '["x", "y"]' "$("$WYN" -e 'println(System.args())' x y)"
+"$WYN" -e 'return 5'; check "-e exit status" 5 $?
+
+printf 'println("from stdin")\n' >"$tmp/p.wyn"
+check "stdin program" "from stdin" "$("$WYN" - <"$tmp/p.wyn")"
+check "run subcommand" "from stdin" "$("$WYN" run "$tmp/p.wyn")"
+
+"$WYN" check "$tmp/p.wyn" >"$tmp/out" 2>&1; rc=$?
+check "check ok status" 0 $rc
+check "check prints nothing" "" "$(cat "$tmp/out")"
+printf 'var x: int = "s"\n' >"$tmp/bad.wyn"
+"$WYN" check "$tmp/bad.wyn" 2>"$tmp/err"; rc=$?
+check "check error status" 1 $rc
+grep -q "bad.wyn:1:14: error:" "$tmp/err" || { echo "FAIL check error position: $(cat "$tmp/err")"; fails=$((fails + 1)); }
+
+"$WYN" --help >"$tmp/help"; check "--help status" 0 $?
+grep -q "usage: wyn" "$tmp/help" || { echo "FAIL --help text"; fails=$((fails + 1)); }
+"$WYN" --version | grep -q '^wyn [0-9]' || { echo "FAIL --version"; fails=$((fails + 1)); }
+
+"$WYN" --emit-c "$tmp/p.wyn" -o "$tmp/p.c"; check "--emit-c status" 0 $?
+grep -q '#include "wyn_rt.h"' "$tmp/p.c" || { echo "FAIL --emit-c has no runtime include"; fails=$((fails + 1)); }
+grep -q '#include <' "$tmp/p.c" && { echo "FAIL --emit-c includes a system header"; fails=$((fails + 1)); }
+
+"$WYN" build "$tmp/p.wyn" -o "$tmp/p.exe" -O1; check "build status" 0 $?
+check "built binary output" "from stdin" "$("$tmp/p.exe")"
+
+printf '#!/usr/bin/env wyn\nprintln("shebang")\n' >"$tmp/s.wyn"
+chmod +x "$tmp/s.wyn"
+check "shebang script" "shebang" "$(PATH="$(dirname "$WYN"):$PATH" "$tmp/s.wyn")"
+
+"$WYN" "$tmp/missing.wyn" 2>"$tmp/err"; rc=$?
+check "missing file status" 1 $rc
+grep -q "cannot open" "$tmp/err" || { echo "FAIL missing file message"; fails=$((fails + 1)); }
+"$WYN" --bogus 2>/dev/null; check "unknown option status" 1 $?
+"$WYN" 2>/dev/null; check "no arguments status" 1 $?
+
+echo "$fails failures"
+[[ $fails == 0 ]]
