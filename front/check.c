@@ -1183,7 +1183,7 @@ static FnDecl *new_fn_decl(Node *n, Module *m)
     return d;
 }
 
-static int is_builtin_module_name(const char *n)
+int is_builtin_module_name(const char *n)
 {
     static const char *const names[] = { "Task", "Shared", "Math", "Time", "DateTime",
         "StringBuilder", "File", "System", "Os", "Net", "Http", "Json", "Ptr", NULL };

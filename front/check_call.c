@@ -360,15 +360,6 @@ static Type *builtin_module_call(Node *n, const char *mod, const char *fn, Type 
     return ty_error;
 }
 
-static int is_builtin_module(const char *n)
-{
-    static const char *const names[] = { "Task", "Shared", "Math", "Time", "DateTime",
-        "StringBuilder", "File", "System", "Os", "Net", "Http", "Json", "Ptr", NULL };
-    for (int i = 0; names[i]; i++)
-        if (!strcmp(n, names[i]))
-            return 1;
-    return 0;
-}
 
 static Type *builtin_global_call(Node *n, const char *name, Type *expected)
 {
@@ -613,7 +604,7 @@ Type *check_call(Node *n, Type *expected)
                 check_args(n, m->params, m->nparams, m->node, arena_printf("function '%s'", callee->name), 0);
                 return m->ret;
             }
-            if (!s && is_builtin_module(obj->name))
+            if (!s && is_builtin_module_name(obj->name))
                 return builtin_module_call(n, obj->name, callee->name, expected);
         }
         Type *rt = check_expr(&callee->a, NULL);
@@ -672,7 +663,7 @@ Type *check_member(Node *n, Type *expected)
             n->sval = arena_printf("Math.%s", n->name);
             return ty_float;
         }
-        if (!s && is_builtin_module(obj->name)) {
+        if (!s && is_builtin_module_name(obj->name)) {
             ERR(n, "%s.%s is a function: call it with ()", obj->name, n->name);
             return ty_error;
         }

@@ -50,6 +50,8 @@ void check_fn_body(FnInfo *f);
 Scope *fn_top_scope(void);
 const char *unique_cname(const char *prefix, const char *name);
 Type *builtin_struct_type(const char *name);
+/* Task, Math, File, ...: names of the built-in library modules. */
+int is_builtin_module_name(const char *n);
 
 /* check_expr.c */
 Type *check_expr(Node **slot, Type *expected);

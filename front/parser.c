@@ -502,13 +502,21 @@ static Node *parse_struct_lit(Parser *p)
     return lit;
 }
 
+/* The head of if/while/match: `Name {` there opens the body, never a
+ * struct literal. */
+static Node *parse_head_expr(Parser *p)
+{
+    int saved = p->no_struct_lit;
+    p->no_struct_lit = 1;
+    Node *e = parse_expr(p);
+    p->no_struct_lit = saved;
+    return e;
+}
+
 static Node *parse_if_expr(Parser *p, Token *t)
 {
     Node *n = mk(p, N_IF_EXPR, t);
-    int saved = p->no_struct_lit;
-    p->no_struct_lit = 1;
-    n->a = parse_expr(p);
-    p->no_struct_lit = saved;
+    n->a = parse_head_expr(p);
     n->b = parse_block(p);
     Token *e = peek(p);
     if (kind(p) == T_NEWLINE && peek_at(p, 1)->kind == T_ELSE)
@@ -527,10 +535,7 @@ static Node *parse_if_expr(Parser *p, Token *t)
 static Node *parse_match(Parser *p, Token *t)
 {
     Node *m = mk(p, N_MATCH, t);
-    int saved = p->no_struct_lit;
-    p->no_struct_lit = 1;
-    m->a = parse_expr(p);
-    p->no_struct_lit = saved;
+    m->a = parse_head_expr(p);
     expect(p, T_LBRACE, "to start the match arms");
     skip_newlines(p);
     while (kind(p) != T_RBRACE && kind(p) != T_EOF) {
@@ -1122,18 +1127,13 @@ static Node *parse_var(Parser *p, Token *t, int is_const)
 static Node *parse_if_stmt(Parser *p, Token *t)
 {
     Node *n = mk(p, N_IF, t);
-    int saved = p->no_struct_lit;
-    p->no_struct_lit = 1;
-    if (kind(p) == T_VAR && 0) {
-        /* unreachable: 'if let' is spelled with the identifier 'let' */
-    }
+    /* 'if let' is spelled with the identifier 'let' (not a keyword) */
     if (kind(p) == T_IDENT && peek(p)->len == 3 && memcmp(peek(p)->start, "let", 3) == 0) {
         next(p);
         n->d = parse_pattern(p);
         expect(p, T_ASSIGN, "in 'if let'");
     }
-    n->a = parse_expr(p);
-    p->no_struct_lit = saved;
+    n->a = parse_head_expr(p);
     n->b = parse_block(p);
     int save = p->pos;
     skip_newlines(p);
@@ -1296,10 +1296,7 @@ static Node *parse_stmt(Parser *p)
     case T_WHILE: {
         next(p);
         n = mk(p, N_WHILE, t);
-        int saved = p->no_struct_lit;
-        p->no_struct_lit = 1;
-        n->a = parse_expr(p);
-        p->no_struct_lit = saved;
+        n->a = parse_head_expr(p);
         n->b = parse_block(p);
         return n;
     }
