@@ -310,7 +310,7 @@ SB_LEN=$((SB_N / 100 * 390 + (SB_N % 100 <= 10 ? SB_N % 100 * 3 : 30 + (SB_N % 1
 SORT_CHECK=53206063966083788   # sort of 1 000 000 LCG ints; see sort.py
 read -r WC_KEY WC_DISTINCT WC_COUNT < <("$PY" "$B/python/gen_text.py" "$TMP/text.txt")
 WC_EXPECT="$WC_DISTINCT $WC_COUNT"
-SB_CONST=(N=$SB_N) WC_CONST=("PATH=\"$TMP/text.txt\"" "KEY=\"$WC_KEY\"") SORT_CONST=(N=1000000)
+SB_CONST=("N=$SB_N") WC_CONST=("PATH=\"$TMP/text.txt\"" "KEY=\"$WC_KEY\"") SORT_CONST=(N=1000000)
 wyn_build strbuild "${SB_CONST[@]}"
 wyn_build wordcount "${WC_CONST[@]}"
 wyn_build sort "${SORT_CONST[@]}"

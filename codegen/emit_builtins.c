@@ -245,11 +245,13 @@ static int emit_arr_method(Buf *b, Node *n, const char *m)
     if (!strcmp(m, "len")) { buf_puts(b, "(("); rcv(b, n); buf_puts(b, ")->len)"); return 1; }
     if (!strcmp(m, "is_empty")) { buf_puts(b, "(("); rcv(b, n); buf_puts(b, ")->len == 0)"); return 1; }
     if (!strcmp(m, "push")) {
-        buf_printf(b, "(*(%s *)rt_arr_push_slot(", et);
-        rcv(b, n);
-        buf_puts(b, ") = ");
+        /* the value first: computing it may itself grow the array */
+        k = new_tmp();
+        buf_printf(b, "({ %s _pu%d = ", et, k);
         arg(b, n, 0);
-        buf_puts(b, ")");
+        buf_printf(b, "; *(%s *)rt_arr_push_slot(", et);
+        rcv(b, n);
+        buf_printf(b, ") = _pu%d; })", k);
         return 1;
     }
     if (!strcmp(m, "pop") || !strcmp(m, "first") || !strcmp(m, "last")) {

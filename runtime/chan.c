@@ -47,7 +47,7 @@ static void q_push(Waiter **head, Waiter **tail, Waiter *w)
     else
         *head = w;
     *tail = w;
-    w->linked = 1;
+    rt_waiter_set_linked(w, 1);
 }
 
 static void q_unlink(Waiter **head, Waiter **tail, Waiter *w)
@@ -60,16 +60,21 @@ static void q_unlink(Waiter **head, Waiter **tail, Waiter *w)
         w->next->prev = w->prev;
     else
         *tail = w->prev;
-    w->linked = 0;
+    rt_waiter_set_linked(w, 0);   /* last access (see Waiter.linked) */
 }
 
-/* Pops the first waiter whose wait we win (stale ones are dropped). */
+/* Pops the first waiter whose wait we win (stale ones are dropped).  The
+ * record is read before it is unlinked: once unlinked, a stale record's
+ * owner may reuse it.  A record we win stays put until we wake its owner. */
 static Waiter *q_claim(Waiter **head, Waiter **tail)
 {
     Waiter *w;
     while ((w = *head)) {
+        Coro *co = w->co;
+        uint64_t tok = w->tok;
+        unsigned code = (unsigned)w->code;
         q_unlink(head, tail, w);
-        if (rt_wait_claim(w->co, w->tok, (unsigned)w->code))
+        if (rt_wait_claim(co, tok, code))
             return w;
     }
     return NULL;
@@ -306,7 +311,7 @@ void rt_chan_sel_enqueue(Chan *c, Waiter *w)
 void rt_chan_sel_dequeue(Chan *c, Waiter *w)
 {
     rt_spin_lock(&c->lock);
-    if (w->linked)
+    if (atomic_load_explicit(&w->linked, memory_order_relaxed))
         q_unlink(&c->rq_head, &c->rq_tail, w);
     rt_spin_unlock(&c->lock);
 }

@@ -89,15 +89,28 @@ struct Task {
 /* --------------------------------------------------------------- waiting */
 /* A wait record: one per thing a parked coroutine waits on (a channel
  * queue, a task's awaiter list).  Lives in the Coro, never on a stack. */
+static inline void rt_waiter_set_linked(Waiter *w, int v);
 struct Waiter {
     Waiter *next, *prev;      /* in the object's queue; under its lock */
     Coro *co;
     uint64_t tok;             /* the wait this record belongs to */
     void *obj;                /* Chan * or Task * it is linked into */
     int code;                 /* winner code reported if it fires */
-    uint8_t linked;           /* under the object's lock */
+    /* Set under the object's lock.  Clearing it (release) is the LAST
+     * access an unlinker makes to the record: the owner may read it without
+     * the lock (acquire) and reuse the record at once when it is 0. */
+    _Atomic uint8_t linked;
     uint8_t closed;           /* a sender woken by close */
 };
+
+static inline void rt_waiter_set_linked(Waiter *w, int v)
+{
+    atomic_store_explicit(&w->linked, (uint8_t)v, memory_order_release);
+}
+static inline int rt_waiter_linked(Waiter *w)
+{
+    return atomic_load_explicit(&w->linked, memory_order_acquire);
+}
 
 /* Coro.pstate: parking handshake between the coroutine, its worker and
  * wakers (see sched.c "Parking"). */
@@ -136,6 +149,7 @@ struct Coro {
     int timer_idx;            /* index in the timer heap, -1; timer lock */
     int64_t deadline;         /* timer deadline (ns); timer lock */
     uint64_t timer_tok;       /* wait the timer belongs to; timer lock */
+    int fd_want;              /* rt_sched_wait_fd: wanted events */
     int fd_events;            /* rt_sched_wait_fd result */
     int nwait;                /* wait records in use */
     Waiter w[WAIT_INLINE];

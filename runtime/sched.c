@@ -543,7 +543,7 @@ Waiter *rt_wait_slots(Coro *co, int n)
         r[i].co = co;
         r[i].tok = co->tok;
         r[i].code = i + 1;
-        r[i].linked = 0;
+        atomic_store_explicit(&r[i].linked, 0, memory_order_relaxed);
         r[i].closed = 0;
         r[i].obj = NULL;
         r[i].next = r[i].prev = NULL;

@@ -87,7 +87,7 @@ int rt_select(WynSelCase *cases, int n, wyn_int timeout_ms, wyn_bool has_default
             rt_timer_remove(co);
     }
     for (int i = 0; i < n; i++)
-        if (r[i].linked)
+        if (rt_waiter_linked(&r[i]))
             rt_chan_sel_dequeue(ch[i], &r[i]);
     if (self >= 0) {
         result = self;

@@ -153,12 +153,18 @@ static void task_complete(Task *t)
     Waiter *r = t->waiters;
     t->waiters = NULL;
     Coro *wake = NULL;
-    for (; r; r = r->next) {
-        r->linked = 0;
-        if (rt_wait_claim(r->co, r->tok, (unsigned)r->code)) {
-            r->co->qnext = wake;
-            wake = r->co;
+    while (r) {
+        /* read everything before clearing linked (see Waiter.linked) */
+        Waiter *next = r->next;
+        Coro *co = r->co;
+        uint64_t tok = r->tok;
+        unsigned code = (unsigned)r->code;
+        rt_waiter_set_linked(r, 0);
+        if (rt_wait_claim(co, tok, code)) {
+            co->qnext = wake;
+            wake = co;
         }
+        r = next;
     }
     rt_spin_unlock(&t->lock);
     while (wake) {
@@ -204,14 +210,14 @@ static void unlink_waiter(Waiter *r)
 {
     Task *t = r->obj;
     rt_spin_lock(&t->lock);
-    if (r->linked) {
+    if (atomic_load_explicit(&r->linked, memory_order_relaxed)) {
         if (r->prev)
             r->prev->next = r->next;
         else
             t->waiters = r->next;
         if (r->next)
             r->next->prev = r->prev;
-        r->linked = 0;
+        rt_waiter_set_linked(r, 0);
     }
     rt_spin_unlock(&t->lock);
 }
@@ -230,7 +236,7 @@ static int link_waiter(Task *t, Waiter *r)
     if (t->waiters)
         t->waiters->prev = r;
     t->waiters = r;
-    r->linked = 1;
+    rt_waiter_set_linked(r, 1);
     rt_spin_unlock(&t->lock);
     return 1;
 }
@@ -268,7 +274,7 @@ static int wait_task(Task *t, int64_t deadline, wyn_loc loc)
     unsigned code = rt_wait_park(co);
     if (deadline >= 0)
         rt_timer_remove(co);
-    if (r->linked)
+    if (rt_waiter_linked(r))
         unlink_waiter(r);
     return code == 1;
 }
@@ -336,7 +342,7 @@ wyn_int rt_await_any(WynArr *futs, wyn_loc loc)
     }
     unsigned code = (unsigned)(atomic_load(&co->claim) & WAIT_CODE_MASK);
     for (int k = 0; k < n; k++)
-        if (r[k].linked)
+        if (rt_waiter_linked(&r[k]))
             unlink_waiter(&r[k]);
     return (wyn_int)code - 1;
 }

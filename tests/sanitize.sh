@@ -48,6 +48,9 @@ build_runtime() { # $1 = sanitizer, $2 = output dir
   for f in runtime/*.S; do
     $CC -c "$f" -o "$out/$(basename "${f%.S}").o" || { bad "$san: build $f"; return 1; }
   done
+  # An archive: a test pulls only the objects it needs, so unfinished work
+  # elsewhere in the runtime does not break unrelated tests.
+  ar rcs "$out/librt.a" "$out"/*.o
 }
 
 run_c_tests() { # $1 = sanitizer, $2 = dir with the runtime objects
@@ -57,7 +60,7 @@ run_c_tests() { # $1 = sanitizer, $2 = dir with the runtime objects
     [[ -n $FILTER && $name != *"$FILTER"* ]] && continue
     exe="$out/$name"
     if ! $CC -std=gnu11 -O1 -g -fno-omit-frame-pointer -fsanitize="$san" -Iruntime \
-         "$t" "$out"/*.o -lffi -lpthread -lm -ldl -o "$exe" 2>"$exe.cc"; then
+         "$t" "$out/librt.a" -lffi -lpthread -lm -ldl -o "$exe" 2>"$exe.cc"; then
       bad "$san: $name does not compile"; sed 's/^/      /' "$exe.cc" | head -n 20
       continue
     fi
@@ -92,9 +95,8 @@ run_wyn_programs() { # $1 = sanitizer, $2 = dir with the runtime objects
     fi
     objs+=("$o")
   done
-  local rtobjs=()
-  for f in "$out"/*.o; do [[ $f == */wyn_* ]] || rtobjs+=("$f"); done
-  if ! $CC -fsanitize="$san" -rdynamic -o "$out/wyn" "${objs[@]}" "${rtobjs[@]}" \
+  if ! $CC -fsanitize="$san" -rdynamic -o "$out/wyn" "${objs[@]}" \
+       -Wl,--whole-archive "$out/librt.a" -Wl,--no-whole-archive \
        /usr/lib/x86_64-linux-gnu/tcc/libtcc1.a -ltcc -lffi -ldl -lpthread -lm \
        -Wl,-z,noexecstack 2>"$out/wyn.ld"; then
     echo "skip  $san: .wyn programs (link failed: $(head -n 1 "$out/wyn.ld"))"; return
@@ -120,12 +122,16 @@ run_wyn_programs() { # $1 = sanitizer, $2 = dir with the runtime objects
   done
 }
 
+# A private build directory per run, so that concurrent runs (several
+# people in one tree) cannot clobber each other; SAN_KEEP=1 keeps it.
+mkdir -p "$ROOT/build"
 for san in $SANS; do
-  out="$ROOT/build/san-$san"
-  rm -rf "$out"
-  build_runtime "$san" "$out" || continue
-  run_c_tests "$san" "$out"
-  run_wyn_programs "$san" "$out"
+  out=$(mktemp -d "$ROOT/build/san-$san.XXXXXX")
+  if build_runtime "$san" "$out"; then
+    run_c_tests "$san" "$out"
+    run_wyn_programs "$san" "$out"
+  fi
+  [[ -n ${SAN_KEEP:-} ]] && echo "kept $out" || rm -rf "$out"
 done
 
 echo "$pass passed, $fail failed"

@@ -18,6 +18,8 @@ A finding is one of
   bad-loc     a diagnostic whose LINE:COL lies outside the file
   bad-c       exit 0 but tcc rejects the generated C (a compiler bug)
   cc-reject   exit 0 but cc rejects the generated C
+  tcc-warning exit 0 and tcc warns about the generated C (the JIT prints
+              each tcc warning as "wyn: internal error: ...")
   tcc-crash   tcc itself crashed or hung on the generated C
 
 Findings are grouped by a signature (kind + normalized message / top frame).
@@ -47,8 +49,8 @@ import mutate  # noqa: E402
 
 CASE = "case.wyn"
 SAN_ENV = {
-    "ASAN_OPTIONS": "detect_leaks=0:exitcode=86:max_allocation_size_mb=2048:"
-                    "hard_rss_limit_mb=2048:allocator_may_return_null=0:"
+    "ASAN_OPTIONS": "detect_leaks=0:exitcode=86:max_allocation_size_mb=1024:"
+                    "hard_rss_limit_mb=1024:allocator_may_return_null=0:"
                     "detect_stack_use_after_return=0:print_summary=1",
     "UBSAN_OPTIONS": "halt_on_error=1:exitcode=87:print_stacktrace=1:"
                      "suppressions=" + os.path.join(HERE, "ubsan.supp"),
@@ -73,7 +75,7 @@ def top_frame(err):
     """First stack frame inside our sources, for a sanitizer report."""
     for m in re.finditer(rb"#\d+ 0x[0-9a-f]+ in (\S+) (\S+?):(\d+)", err):
         fn, path = m.group(1).decode(), m.group(2).decode()
-        if "/front/" in path or "/codegen/" in path or "/runtime/" in path:
+        if re.search(r"(^|/)(front|codegen|runtime|ffi)/", path):
             return "%s@%s" % (fn, os.path.basename(path))
     return "?"
 
@@ -103,8 +105,13 @@ class Runner:
             out, err = p.communicate(timeout=timeout)
             return p.returncode, out, err, False
         except subprocess.TimeoutExpired:
-            os.killpg(p.pid, signal.SIGKILL)
-            out, err = p.communicate()
+            # SIGSEGV first: the sanitizer prints where the compiler was stuck
+            try:
+                os.killpg(p.pid, signal.SIGSEGV)
+                out, err = p.communicate(timeout=10)
+            except (subprocess.TimeoutExpired, OSError):
+                os.killpg(p.pid, signal.SIGKILL)
+                out, err = p.communicate()
             return p.returncode, out, err, True
 
     def check(self, data, binary=None, cc=None):
@@ -117,14 +124,18 @@ class Runner:
         rc, out, err, hung = self.run([binary or self.wyn, "--emit-c", CASE], self.timeout)
         detail = {"rc": rc, "stderr": err[-4000:].decode("utf-8", "replace")}
         if hung:
-            return ("hang", "hang", detail), None
+            return ("hang", "hang:" + top_frame(err), detail), None
         if b"AddressSanitizer" in err or b"LeakSanitizer" in err:
             m = re.search(rb"ERROR: AddressSanitizer: ([\w-]+)", err)
             what = m.group(1).decode() if m else "asan"
             if b"hard rss limit" in err or what in ("allocation-size-too-big", "out-of-memory"):
                 return ("oom", "oom:" + what, detail), None
             return ("crash", "crash:%s:%s" % (what, top_frame(err)), detail), None
-        m = re.search(rb"(\S+?\.c):(\d+):\d+: runtime error: ([^\n]*)", err)
+        k = err.find(b"runtime error:")
+        m = None
+        if k >= 0:      # match on that line only: stderr can hold huge source lines
+            ln = err[err.rfind(b"\n", 0, k) + 1:k + 300].split(b"\n")[0]
+            m = re.search(rb"([^\s:]+\.c):(\d+):\d+: runtime error: (.*)", ln[-400:])
         if m:
             where = "%s:%s" % (os.path.basename(m.group(1).decode()), m.group(2).decode())
             return ("crash", "ubsan:%s:%s" % (where, norm(m.group(3))), detail), None
@@ -147,7 +158,7 @@ class Runner:
                         (line <= len(lines) and col > len(lines[line - 1]) + 2):
                     return ("bad-loc", "bad-loc:" + norm(m.group(4)), detail), None
             for ln in err.split(b"\n"):        # every error line, not just the first
-                if b": error:" in ln and not DIAG_RE.match(ln):
+                if b": error:" in ln and not ln.startswith(b" ") and not DIAG_RE.match(ln):
                     return ("bad-diag", "bad-diag:" + norm(ln), detail), None
             return None, "E:" + norm(m.group(4))
         # rc == 0: compile the C
@@ -165,6 +176,11 @@ class Runner:
             m = re.search(rb"error: ([^\n]*)", terr)
             msg = m.group(1) if m else terr.split(b"\n")[0]
             return ("bad-c", "bad-c:" + norm(msg), detail), None
+        if b"warning:" in terr:
+            # the JIT prints every tcc message as "wyn: internal error"
+            detail["tcc"] = terr[-3000:].decode("utf-8", "replace")
+            m = re.search(rb"warning: ([^\n]*)", terr)
+            return ("tcc-warning", "tcc-warning:" + norm(m.group(1)), detail), None
         if cc if cc is not None else self.rng.random() < self.cc_fraction:
             crc, cout, cerr, chung = self.run(
                 ["cc", "-fsyntax-only", "-fwrapv", "-w", "-I", self.runtime_inc, cpath],
@@ -256,6 +272,7 @@ def main():
     last_report = start
     new_found = []
     mutants = 0
+    compiled = 0
 
     def save_summary():
         summary["seconds"] = round(base_seconds + (time.time() - start), 1)
@@ -271,12 +288,14 @@ def main():
         data, used = mut.mutate(src)
         mutants += 1
         finding, fb = runner.check(data)
+        if fb == "OK":
+            compiled += 1
         if finding is None:
             if fb and fb not in templates:
                 templates.add(fb)
-                if len(data) < 200_000:
+                if len(data) < 50_000:
                     pool.append(data)
-            elif fb == "OK" and rng.random() < 0.05 and len(data) < 200_000:
+            elif fb == "OK" and rng.random() < 0.05 and len(data) < 50_000:
                 pool.append(data)
             if len(pool) > 3000:
                 pool.pop(rng.randrange(len(pool)))
@@ -291,8 +310,8 @@ def main():
                 print("[fuzz] NEW %s  (mutations: %s)" % (sig, " ".join(used)), flush=True)
                 with open(base + ".orig.case", "wb") as f:
                     f.write(data)
-                small = data if kind == "hang" and len(data) < 4000 else \
-                    minimize(runner, data, sig, args.min_budget if kind != "hang" else 3 * args.timeout)
+                small = minimize(runner, data, sig,
+                                 args.min_budget if kind not in ("hang", "oom") else 3 * args.timeout)
                 with open(base + ".case", "wb") as f:
                     f.write(small)
                 replain = ""
@@ -317,8 +336,8 @@ def main():
             kinds = {}
             for s, e in sigs.items():
                 kinds[e["kind"]] = kinds.get(e["kind"], 0) + 1
-            print("[fuzz] %4ds  execs %d (%.0f/s)  pool %d  templates %d  signatures %s" % (
-                time.time() - start, runner.execs, runner.execs / (time.time() - start),
+            print("[fuzz] %4ds  execs %d (%.0f/s)  compiled %d/%d  pool %d  templates %d  signatures %s" % (
+                time.time() - start, runner.execs, runner.execs / (time.time() - start), compiled, mutants,
                 len(pool), len(templates), kinds), flush=True)
     save_summary()
     print("[fuzz] done: %.0f s, %d executions (%d mutants), %d new signatures this run" % (

@@ -84,6 +84,40 @@ static wyn_int t_many(void)
     return 0;
 }
 
+/* several tasks waiting on the same descriptor, for reading and writing */
+static void reader2_fn(void *args, void *res)
+{
+    WArgs *a = args;
+    *(wyn_int *)res = rt_sched_wait_fd(a->fd, 1, 3000);
+}
+
+static wyn_int t_shared_fd(void)
+{
+    int p[2];
+    CHECK(pipe2(p, O_NONBLOCK) == 0);
+    wyn_int f[5];
+    WArgs r = { p[0], 0 };
+    for (int i = 0; i < 5; i++)
+        f[i] = rt_spawn(reader2_fn, &r, sizeof r, sizeof(wyn_int), 8);
+    rt_sleep_ms(10, 9);
+    /* a writer-side wait on the other end meanwhile */
+    CHECK_EQ(rt_sched_wait_fd(p[1], 2, 1000), 2);
+    CHECK(write(p[1], "z", 1) == 1);
+    for (int i = 0; i < 5; i++)
+        CHECK_EQ(*(const wyn_int *)rt_await(f[i], 10), 1);
+    /* one short timeout among long waiters on the same fd */
+    CHECK_EQ(rt_sched_wait_fd(p[0], 1, 10), 1);   /* still readable: 'z' unread */
+    char c;
+    CHECK(read(p[0], &c, 1) == 1);
+    wyn_int g = rt_spawn(reader2_fn, &r, sizeof r, sizeof(wyn_int), 11);
+    CHECK_EQ(rt_sched_wait_fd(p[0], 1, 10), 0);
+    CHECK(write(p[1], "y", 1) == 1);
+    CHECK_EQ(*(const wyn_int *)rt_await(g, 12), 1);
+    close(p[0]);
+    close(p[1]);
+    return 0;
+}
+
 static wyn_int t_file(void)
 {
     int fd = open("/proc/self/status", O_RDONLY);
@@ -99,6 +133,7 @@ int main(void)
     CHECK_EQ(rt_test_run(t_pipe), 0);
     CHECK_EQ(rt_test_run(t_many), 0);
     CHECK_EQ(rt_test_run(t_file), 0);
+    CHECK_EQ(rt_test_run(t_shared_fd), 0);
     });
     /* outside any task: plain poll(2) */
     int p[2];

@@ -10,6 +10,7 @@
  * passes; otherwise prints each failure and exits 1.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -854,7 +855,22 @@ static void child_exit(void *arg)
     rt_exit(3);
 }
 
-enum fault { F_DIV, F_OOB, F_KEY, F_UNWRAP, F_PANIC, F_PANIC_STR, F_TO_INT,
+static void *panic_thread(void *arg)
+{
+    rt_panic(WYN_LOC(1, 42), "race");
+}
+
+/* Several threads fault at once: exactly one report must come out. */
+static void panic_race(void)
+{
+    pthread_t t[8];
+    for (int i = 0; i < 8; i++)
+        pthread_create(&t[i], NULL, panic_thread, NULL);
+    for (int i = 0; i < 8; i++)
+        pthread_join(t[i], NULL);
+}
+
+enum fault { F_RACE, F_DIV, F_OOB, F_KEY, F_UNWRAP, F_PANIC, F_PANIC_STR, F_TO_INT,
              F_TO_FLOAT, F_FORMAT, F_POP, F_FIRST, F_STATUS, F_NO_PROG,
              F_BAD_FILE, F_STR_AT, F_INSERT, F_MAP_GET };
 
@@ -868,6 +884,7 @@ static void child_fault(void *arg)
     WynArr *empty = rt_arr_new(8, 0);
     wyn_int x;
     switch (f) {
+    case F_RACE: panic_race(); break;
     case F_DIV: rt_div_zero(loc);
     case F_OOB: rt_index_oob(loc, 10, 3);
     case F_KEY: rt_missing_key(loc);
@@ -885,6 +902,24 @@ static void child_fault(void *arg)
     case F_STR_AT: rt_str_at(S("abc"), -4, loc); break;
     case F_INSERT: rt_arr_insert(empty, 1, &x, loc); break;
     case F_MAP_GET: rt_map_get_s(rt_map_new(1, 8), S("k"), loc); break;
+    }
+}
+
+static void child_to_int(void *arg)
+{
+    rt_str_to_int(S(arg), WYN_LOC(0, 1));
+}
+
+static void test_bad_ints(void)
+{
+    static const char *const bad[] = {"", "-", "+", "1__0", "_1", "1_", "0x",
+        " 1", "1 ", "9223372036854775808", "-9223372036854775809", "1.5",
+        "abc", "0b102", "0xG", "1e3"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        ChildResult r = run_child(child_to_int, (void *)bad[i], NULL);
+        char want[128];
+        snprintf(want, sizeof want, "wyn:1: error: invalid number: \"%s\"\n", bad[i]);
+        check_child(r, 1, "", want, __FILE__, __LINE__);
     }
 }
 
@@ -913,6 +948,8 @@ static void test_io_and_faults(void)
     char want[256];
 #define FAULT(f, msg) \
     (snprintf(want, sizeof want, "%s%s\n", at, msg), expect_fault(f, 1, want, __LINE__))
+    for (int i = 0; i < 5; i++)
+        FAULT(F_RACE, "race");
     FAULT(F_DIV, "division by zero");
     FAULT(F_OOB, "index out of range: index 10, length 3");
     FAULT(F_KEY, "missing key");
@@ -928,6 +965,7 @@ static void test_io_and_faults(void)
     FAULT(F_INSERT, "index out of range: index 1, length 0");
     FAULT(F_MAP_GET, "missing key");
 #undef FAULT
+    test_bad_ints();
     expect_fault(F_STATUS, 139, "main.wyn:7: error: stack overflow\n", __LINE__);
     expect_fault(F_NO_PROG, 1, "wyn:3: error: no program\n", __LINE__);
     expect_fault(F_BAD_FILE, 1, "?:3: error: bad file\n", __LINE__);
