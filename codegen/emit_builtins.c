@@ -62,7 +62,7 @@ void emit_print(Buf *b, Node *n)
 }
 
 /* to_string / str(): the SPEC §14 text of any value. */
-static void emit_to_string(Buf *b, Node *e)
+void emit_to_string(Buf *b, Node *e)
 {
     Type *t = type_prune(e->type);
     switch (t->kind) {

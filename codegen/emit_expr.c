@@ -983,19 +983,15 @@ void emit_expr(Buf *b, Node *n)
     case N_BOOL: buf_puts(b, n->ival ? "1" : "0"); return;
     case N_STR: emit_str_literal(b, n->sval ? n->sval : "", n->slen); return;
     case N_INTERP: {
+        /* each part as a string, then one concatenation */
         int k = new_tmp();
-        buf_printf(b, "({ WynSB *_sb%d = rt_sb_new(); ", k);
+        buf_printf(b, "({ WynStr *_ip%d[%d]; ", k, n->list.len ? n->list.len : 1);
         for (int i = 0; i < n->list.len; i++) {
-            Node *p = n->list.items[i];
-            if (p->kind == N_STR) {
-                buf_printf(b, "rt_sb_append(_sb%d, ", k);
-                emit_expr(b, p);
-                buf_puts(b, "); ");
-            } else {
-                emit_format_value(b, arena_printf("_sb%d", k), p, 0);
-            }
+            buf_printf(b, "_ip%d[%d] = ", k, i);
+            emit_to_string(b, n->list.items[i]);
+            buf_puts(b, "; ");
         }
-        buf_printf(b, "WynStr *_st%d = rt_sb_to_string(_sb%d); rt_sb_free(_sb%d); _st%d; })", k, k, k, k);
+        buf_printf(b, "rt_str_concat_n(_ip%d, %d); })", k, n->list.len);
         return;
     }
     case N_NONE: buf_printf(b, "((%s){0})", ctype(n->type)); return;

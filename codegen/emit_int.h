@@ -69,6 +69,8 @@ int emit_io_call(Buf *b, Node *n, const char *q);
 /* emit_builtins.c */
 void emit_builtin_call(Buf *b, Node *n);
 void emit_print(Buf *b, Node *n);
+/* The SPEC §14 text of any value, as a WynStr * expression. */
+void emit_to_string(Buf *b, Node *e);
 void emit_format_value(Buf *b, const char *sb, Node *e, int quoted);
 
 #endif
