@@ -227,15 +227,15 @@ hyperfine_group "$STARTUP_RUNS" 5 \
 # --- fib(35) ---------------------------------------------------------------------
 log "fib(35) (hyperfine, $FIB_RUNS runs each)"
 FIB=9227465
-if [[ -n $WYN_OK ]]; then check_cmd fib.jit $FIB "$WYN" "$B/wyn/fib.wyn"; else fail fib.jit "./wyn not built"; fi
-if [[ -x $TMP/wynb/fib ]]; then check_cmd fib.build $FIB "$TMP/wynb/fib"; else fail fib.build "${BUILD_WHY[fib]}"; fi
-if have tcc; then check_cmd fib.tcc $FIB tcc -run "$B/c/fib.c"; else fail fib.tcc "tcc not installed"; fi
-if [[ -x $TMP/fib_gcc ]]; then check_cmd fib.gcc $FIB "$TMP/fib_gcc"; else fail fib.gcc "gcc build failed"; fi
+if [[ -n $WYN_OK ]]; then check_cmd fib.jit $FIB "$WYN" "$B/wyn/fib.wyn" 35; else fail fib.jit "./wyn not built"; fi
+if [[ -x $TMP/wynb/fib ]]; then check_cmd fib.build $FIB "$TMP/wynb/fib" 35; else fail fib.build "${BUILD_WHY[fib]}"; fi
+if have tcc; then check_cmd fib.tcc $FIB tcc -run "$B/c/fib.c" 35; else fail fib.tcc "tcc not installed"; fi
+if [[ -x $TMP/fib_gcc ]]; then check_cmd fib.gcc $FIB "$TMP/fib_gcc" 35; else fail fib.gcc "gcc build failed"; fi
 hyperfine_group "$FIB_RUNS" 1 \
-  fib.jit "$WYN $B/wyn/fib.wyn" \
-  fib.build "$TMP/wynb/fib" \
-  fib.tcc "tcc -run $B/c/fib.c" \
-  fib.gcc "$TMP/fib_gcc"
+  fib.jit "$WYN $B/wyn/fib.wyn 35" \
+  fib.build "$TMP/wynb/fib 35" \
+  fib.tcc "tcc -run $B/c/fib.c 35" \
+  fib.gcc "$TMP/fib_gcc 35"
 
 # --- concurrency -------------------------------------------------------------------
 spawn_sum() { local n=$1; echo $((21 * (n / 7) + (n % 7) * (n % 7 - 1) / 2)); }

@@ -1,7 +1,9 @@
 /* fib(35) as hand-written C: the peer of benchmarks/wyn/fib.wyn under
- * `tcc -run` (for the JIT) and `gcc -O2` (for `wyn build -O2`).
- * long is 64-bit, like Wyn's int. */
+ * `tcc -run` (for the JIT) and `gcc -O2` (for `wyn build -O2`).  long is
+ * 64-bit, like Wyn's int; n comes from the command line (default 35) so
+ * that no compiler can fold the call. */
 #include <stdio.h>
+#include <stdlib.h>
 
 static long fib(long n)
 {
@@ -10,8 +12,9 @@ static long fib(long n)
     return fib(n - 1) + fib(n - 2);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-    printf("%ld\n", fib(35));
+    long n = argc > 1 ? atol(argv[1]) : 35;
+    printf("%ld\n", fib(n));
     return 0;
 }
