@@ -251,7 +251,7 @@ static void emit_parallel(Buf *b, Node *s)
             buf_printf(b, "{ const void *_pr = %s; ", wait);
             Buf lv = {0};
             emit_lvalue(&lv, st->a, 1);
-            buf_printf(b, "if (_pr) %s = *(const %s *)_pr; else { %s = %s; rt_task_cancel(_pf%d_%d); } } ",
+            buf_printf(b, "if (_pr) %s = *(%s const *)_pr; else { %s = %s; rt_task_cancel(_pf%d_%d); } } ",
                        lv.data, ctype(rt), lv.data, zero_value(rt), k, i);
             buf_free(&lv);
         } else {
@@ -470,10 +470,24 @@ const char *fn_value_wrapper(FnInfo *f)
     buf_printf(&h, "static %s %s(void *env", ctype(f->ret), name);
     for (int i = 0; i < f->nparams; i++)
         buf_printf(&h, ", %s a%d", ctype(f->params[i]), i);
-    buf_printf(&h, ") {\n    (void)env;\n    %s%s(", type_is_void(f->ret) ? "" : "return ", f->cname);
-    for (int i = 0; i < f->nparams; i++)
-        buf_printf(&h, "%sa%d", i ? ", " : "", i);
-    buf_puts(&h, ");\n}\n");
+    buf_printf(&h, ") {\n    (void)env;\n    %s", type_is_void(f->ret) ? "" : "return ");
+    if (f->is_extern) {
+        /* through the extern's conversions (strings, callbacks) */
+        Node call = { .kind = N_CALL, .op = CALL_FN, .aux = f, .file = f->node->file, .line = f->node->line };
+        call.list.items = arena_alloc(sizeof(Node *) * (size_t)(f->nparams + 1));
+        call.list.len = f->nparams;
+        for (int i = 0; i < f->nparams; i++) {
+            Node proto = { .kind = N_IDENT, .type = f->params[i] };
+            call.list.items[i] = temp_ident(&proto, arena_printf("a%d", i));
+        }
+        emit_extern_call(&h, &call, f);
+    } else {
+        buf_printf(&h, "%s(", f->cname);
+        for (int i = 0; i < f->nparams; i++)
+            buf_printf(&h, "%sa%d", i ? ", " : "", i);
+        buf_puts(&h, ")");
+    }
+    buf_puts(&h, ";\n}\n");
     buf_puts(&em.helpers, h.data);
     buf_free(&h);
     return name;

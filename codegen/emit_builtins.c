@@ -668,7 +668,7 @@ static int emit_global_call(Buf *b, Node *n, const char *q)
         buf_printf(b, "({ WynArr *_fa%d = ", k);
         arg(b, n, 0);
         buf_printf(b, "; WynArr *_fr%d = rt_arr_new(sizeof(%s), _fa%d->len); for (wyn_int _i = 0; _i < _fa%d->len; _i++) "
-                      "*(%s *)rt_arr_push_slot(_fr%d) = *(const %s *)rt_await(((wyn_int *)_fa%d->data)[_i], %d); _fr%d; })",
+                      "*(%s *)rt_arr_push_slot(_fr%d) = *(%s const *)rt_await(((wyn_int *)_fa%d->data)[_i], %d); _fr%d; })",
                    k, ct, k, k, ct, k, ct, k, loc(n), k);
         return 1;
     }
@@ -677,7 +677,7 @@ static int emit_global_call(Buf *b, Node *n, const char *q)
         const char *ct = ctype(n->type);
         buf_printf(b, "({ WynArr *_fa%d = ", k);
         arg(b, n, 0);
-        buf_printf(b, "; wyn_int _fi%d = rt_await_any(_fa%d, %d); *(const %s *)rt_await(((wyn_int *)_fa%d->data)[_fi%d], %d); })",
+        buf_printf(b, "; wyn_int _fi%d = rt_await_any(_fa%d, %d); *(%s const *)rt_await(((wyn_int *)_fa%d->data)[_fi%d], %d); })",
                    k, k, loc(n), ct, k, k, loc(n));
         return 1;
     }

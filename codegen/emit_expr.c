@@ -31,7 +31,7 @@ static int is_simple(Node *n)
     }
 }
 
-static Node *temp_ident(Node *orig, const char *cname)
+Node *temp_ident(Node *orig, const char *cname)
 {
     Sym *s = arena_alloc(sizeof *s);
     s->kind = SYM_LOCAL;
@@ -793,6 +793,14 @@ static void emit_spawn(Buf *b, Node *n)
         for (int i = 0; i < call->list.len; i++)
             buf_printf(h, ", p->a%d", i);
         buf_puts(h, ");\n");
+    } else if (((FnInfo *)call->aux)->is_extern) {
+        /* through the extern's conversions (strings, callbacks) */
+        Node fake = *call;
+        fake.list.items = arena_alloc(sizeof(Node *) * (size_t)(call->list.len + 1));
+        for (int i = 0; i < call->list.len; i++)
+            fake.list.items[i] = temp_ident(call->list.items[i], arena_printf("p->a%d", i));
+        emit_extern_call(h, &fake, call->aux);
+        buf_puts(h, ";\n");
     } else {
         buf_printf(h, "%s(%s);\n", target, callargs.data ? callargs.data : "");
     }
@@ -1085,7 +1093,7 @@ void emit_expr(Buf *b, Node *n)
             emit_expr(b, n->a);
             buf_printf(b, ", %d))", loc(n));
         } else {
-            buf_printf(b, "(*(const %s *)rt_await(", ctype(t));
+            buf_printf(b, "(*(%s const *)rt_await(", ctype(t));
             emit_expr(b, n->a);
             buf_printf(b, ", %d))", loc(n));
         }
@@ -1107,6 +1115,8 @@ void emit_expr(Buf *b, Node *n)
             buf_puts(b, "((double)(");
             emit_expr(b, n->a);
             buf_puts(b, "))");
+        } else if (n->op == CONV_NULL) {
+            buf_puts(b, "((void *)0)");
         } else if (n->op == CONV_SOME) {
             buf_printf(b, "((%s){ 1, ", ctype(n->type));
             emit_expr(b, n->a);

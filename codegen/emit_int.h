@@ -54,6 +54,8 @@ void emit_lvalue(Buf *b, Node *n, int for_write);
 void emit_str_literal(Buf *b, const char *s, int len);
 void emit_expr_block_value(Buf *b, Node *block, const char *result);
 int is_pure_lvalue(Node *n);
+/* An identifier node that emits as the C text `cname` (a temporary). */
+Node *temp_ident(Node *orig, const char *cname);
 void emit_match(Buf *b, Node *m, const char *result);
 /* if let PATTERN = value (held in C variable v) { s->b } else { s->c } */
 void emit_if_let(Buf *b, Node *pat, const char *v, Node *s);

@@ -366,7 +366,7 @@ const char *eqp_fn(Type *t)
     const char *ct = ctype(t);
     const char *eq = eq_fn(t);
     buf_printf(&em.protos, "static wyn_bool %s(const void *a, const void *b);\n", name);
-    buf_printf(&em.helpers, "static wyn_bool %s(const void *a, const void *b) { return %s(*(const %s *)a, *(const %s *)b); }\n",
+    buf_printf(&em.helpers, "static wyn_bool %s(const void *a, const void *b) { return %s(*(%s const *)a, *(%s const *)b); }\n",
                name, eq, ct, ct);
     return name;
 }

@@ -123,7 +123,7 @@ enum MemberKind {
 };
 
 /* N_CONVERT->op */
-enum { CONV_FLOAT = 1, CONV_HANDLE, CONV_SOME };
+enum { CONV_FLOAT = 1, CONV_HANDLE, CONV_SOME, CONV_NULL };
 
 /* N_IDENT resolved to a variant (bare `Dot`): op = MEM_VARIANT as above;
  * to a function used as a value: op = MEM_FNVALUE with aux. */

@@ -27,6 +27,10 @@ void coerce(Node **slot, Type *want, const char *what)
         *slot = wrap_convert(n, CONV_FLOAT, ty_float);
         return;
     }
+    if (w->kind == TY_PTR && got->kind == TY_INT && n->kind == N_INT && n->ival == 0) {
+        *slot = wrap_convert(n, CONV_NULL, ty_ptr); /* 0 is the null pointer */
+        return;
+    }
     if (type_is_handle(got) && w->kind == TY_INT) {
         *slot = wrap_convert(n, CONV_HANDLE, ty_int);
         return;
@@ -554,63 +558,107 @@ int pattern_is_catch_all(Node *pat)
     return 0;
 }
 
-/* Marks which variants (or option/result/bool cases) a pattern covers. */
-static void mark_covered(Node *pat, char *covered, int n)
+/* Exhaustiveness: do the patterns (a row each) cover every value of t?
+ * Nested patterns are followed (Ok(Some(v)) and Ok(none) cover Ok); for
+ * variants with several payloads each column is checked on its own, an
+ * approximation that can accept a match that misses a combination (which
+ * then fails at run time with "no match arm matched"). */
+typedef VEC(Node *) PatList;
+
+static void flatten_or(Node *p, PatList *out)
 {
-    if (pat->kind == N_PAT_OR) {
-        for (int i = 0; i < pat->list.len; i++)
-            mark_covered(pat->list.items[i], covered, n);
-        return;
+    if (p->kind == N_PAT_OR)
+        for (int i = 0; i < p->list.len; i++)
+            flatten_or(p->list.items[i], out);
+    else
+        vec_push(out, p);
+}
+
+static int covers(PatList *rows, Type *t);
+
+/* Rows whose pattern is variant `tag` (ival): their column-th sub-pattern. */
+static int covers_variant(PatList *rows, int tag, int npayload, Type **payload)
+{
+    PatList sub[8] = {{0}};
+    int any = 0;
+    for (int i = 0; i < rows->len; i++) {
+        Node *p = rows->items[i];
+        if (p->kind != N_PAT_VARIANT || p->ival != tag)
+            continue;
+        any = 1;
+        int all_wild = 1;
+        for (int c = 0; c < p->list.len; c++)
+            all_wild &= pattern_is_catch_all(p->list.items[c]);
+        if (all_wild)
+            return 1;
+        for (int c = 0; c < p->list.len && c < 8; c++)
+            flatten_or(p->list.items[c], &sub[c]);
     }
-    if (pat->kind == N_PAT_VARIANT) {
-        for (int i = 0; i < pat->list.len; i++)
-            if (!pattern_is_catch_all(pat->list.items[i]))
-                return;
-        if (pat->ival >= 0 && pat->ival < n)
-            covered[pat->ival] = 1;
-    } else if (pat->kind == N_PAT_NONE) {
-        covered[0] = 1;
-    } else if (pat->kind == N_PAT_LIT && pat->a->kind == N_BOOL) {
-        covered[pat->a->ival ? 1 : 0] = 1;
+    if (!any)
+        return 0;
+    for (int c = 0; c < npayload && c < 8; c++)
+        if (!covers(&sub[c], payload[c]))
+            return 0;
+    return 1;
+}
+
+static int covers(PatList *rows, Type *t)
+{
+    t = type_prune(t);
+    for (int i = 0; i < rows->len; i++)
+        if (pattern_is_catch_all(rows->items[i]))
+            return 1;
+    switch (t->kind) {
+    case TY_ENUM:
+        for (int v = 0; v < t->decl->variants.len; v++) {
+            Variant *var = &t->decl->variants.items[v];
+            if (!covers_variant(rows, v, var->npayload, var->payload))
+                return 0;
+        }
+        return 1;
+    case TY_OPT: {
+        int none = 0;
+        for (int i = 0; i < rows->len; i++)
+            none |= rows->items[i]->kind == N_PAT_NONE;
+        return none && covers_variant(rows, 1, 1, &t->elem);
+    }
+    case TY_RESULT:
+        return covers_variant(rows, 1, 1, &t->elem) && covers_variant(rows, 0, 1, &t->key);
+    case TY_BOOL: {
+        int seen[2] = {0, 0};
+        for (int i = 0; i < rows->len; i++) {
+            Node *p = rows->items[i];
+            if (p->kind == N_PAT_LIT && p->a->kind == N_BOOL)
+                seen[p->a->ival ? 1 : 0] = 1;
+        }
+        return seen[0] && seen[1];
+    }
+    default:
+        return 0;
     }
 }
 
 void check_match_exhaustive(Node *m, Type *subject)
 {
     Type *st = type_prune(subject);
-    int n = 0;
-    if (st->kind == TY_ENUM) n = st->decl->variants.len;
-    else if (st->kind == TY_OPT || st->kind == TY_RESULT || st->kind == TY_BOOL) n = 2;
-    char covered[256] = {0};
+    PatList rows = {0};
     for (int i = 0; i < m->list.len; i++) {
         Node *arm = m->list.items[i];
-        if (arm->b)
-            continue; /* guarded arms may not match */
-        if (pattern_is_catch_all(arm->a)) {
-            m->ival = 1;
-            return;
-        }
-        if (n && n <= 256)
-            mark_covered(arm->a, covered, n);
+        if (!arm->b) /* guarded arms may not match */
+            flatten_or(arm->a, &rows);
     }
-    if (n) {
-        int all = 1;
-        for (int i = 0; i < n; i++)
-            all &= covered[i];
-        if (all) {
-            m->ival = 1;
-            return;
-        }
-    }
-    if (st->kind == TY_ERROR)
+    if (covers(&rows, st) || st->kind == TY_ERROR) {
+        m->ival = 1;
         return;
+    }
     if (st->kind == TY_ENUM) {
-        for (int i = 0; i < n; i++)
-            if (!covered[i]) {
-                ERR(m, "match is not exhaustive: variant %s is not covered (add it or a '_' arm)",
-                    st->decl->variants.items[i].name);
+        for (int v = 0; v < st->decl->variants.len; v++) {
+            Variant *var = &st->decl->variants.items[v];
+            if (!covers_variant(&rows, v, var->npayload, var->payload)) {
+                ERR(m, "match is not exhaustive: variant %s is not covered (add it or a '_' arm)", var->name);
                 return;
             }
+        }
     }
     ERR(m, "match is not exhaustive: add a '_' arm");
 }
