@@ -983,6 +983,54 @@ static void emit_call(Buf *b, Node *n)
     buf_puts(b, "0");
 }
 
+/* A method call inside an option chain, a?.f(x): applied to the value
+ * when there is one; the result is an option. */
+static void emit_lifted_call(Buf *b, Node *n)
+{
+    Node *recv = n->a->a;
+    Type *ot = type_prune(recv->type);
+    Type *rt = type_prune(n->type);
+    int k = new_tmp();
+    buf_printf(b, "({ %s _lo%d = ", ctype(ot), k);
+    emit_expr(b, recv);
+    buf_puts(b, "; ");
+    if (rt->kind != TY_VOID)
+        buf_printf(b, "%s _lr%d = {0}; ", ctype(rt), k);
+    buf_printf(b, "if (_lo%d.some) { ", k);
+    Node call = *n;
+    call.flags &= ~(NF_LIFTED | NF_OPTCHAIN);
+    Node callee = *n->a;
+    callee.flags &= ~(NF_LIFTED | NF_OPTCHAIN);
+    Node proto = { .kind = N_IDENT, .type = ot->elem };
+    callee.a = temp_ident(&proto, arena_printf("_lo%d.val", k));
+    call.a = &callee;
+    if (rt->kind == TY_VOID) {
+        emit_expr(b, &call);
+        buf_puts(b, "; } (void)0; })");
+        return;
+    }
+    /* the call's own result type: the option's element unless it already was one */
+    Type *own = call.type;
+    int own_is_opt = 0;
+    if (call.op == CALL_METHOD)
+        own = ((FnInfo *)call.aux)->ret;
+    else if (call.op == CALL_BUILTIN && call.aux)
+        own = call.aux;
+    own_is_opt = type_prune(own)->kind == TY_OPT;
+    if (own_is_opt) {
+        call.type = own;
+        buf_printf(b, "_lr%d = ", k);
+        emit_expr(b, &call);
+        buf_puts(b, "; ");
+    } else {
+        buf_printf(b, "_lr%d.some = 1; _lr%d.val = ", k, k);
+        call.type = rt->elem;
+        emit_expr(b, &call);
+        buf_puts(b, "; ");
+    }
+    buf_printf(b, "} _lr%d; })", k);
+}
+
 void emit_expr(Buf *b, Node *n)
 {
     switch (n->kind) {
@@ -1024,7 +1072,12 @@ void emit_expr(Buf *b, Node *n)
         emit_expr(b, n->c);
         buf_puts(b, ")");
         return;
-    case N_CALL: {
+    case N_CALL:
+        if (n->flags & NF_LIFTED) {
+            emit_lifted_call(b, n);
+            return;
+        }
+        {
         Node copy = *n;
         Node **ops[32];
         int nops = 0;

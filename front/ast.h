@@ -109,6 +109,7 @@ enum NodeFlags {
     NF_DECLARES = 256,  /* assignment that declares its target (bare assignment) */
     NF_SCRIPT_RETURN = 512,
     NF_NEEDS_MINUS = 1024,  /* 9223372036854775808: only valid negated */
+    NF_LIFTED = 2048,       /* member/call applied inside an option chain */
 };
 
 struct Node {

@@ -711,7 +711,8 @@ static void check_var(Node *s)
     for (int i = 0; i < n; i++) {
         const char *name = s->list.items[i]->name;
         Sym *old = scope_find_local(sc, name);
-        if (old && sc->kind == SCOPE_MODULE && (old->kind == SYM_GLOBAL || old->kind == SYM_LOCAL))
+        if (old && sc->kind == SCOPE_MODULE && (old->kind == SYM_GLOBAL || old->kind == SYM_LOCAL) &&
+            strcmp(name, "_") != 0)
             ERR(s->list.items[i], "'%s' is already declared", name);
         Sym *sym = declare_var(name, types[i], s, sc);
         sym->is_const = (s->flags & NF_CONST) != 0;

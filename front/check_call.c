@@ -473,9 +473,17 @@ static Type *builtin_global_call(Node *n, const char *name, Type *expected)
 }
 
 /* Finds a bare variant constructor `Circle(...)` among the module's enums. */
-static TypeDecl *find_bare_variant(const char *name)
+/* Finds the enum of a bare variant `Circle(...)` in the current module.
+ * The expected type decides between enums sharing the name; otherwise a
+ * shared name is ambiguous (reported at `where`). */
+TypeDecl *find_bare_variant(const char *name, Type *expected, Node *where)
 {
-    TypeDecl *found = NULL;
+    Type *ex = expected ? type_prune(expected) : NULL;
+    if (ex && ex->kind == TY_ENUM)
+        for (int v = 0; v < ex->decl->variants.len; v++)
+            if (!strcmp(ex->decl->variants.items[v].name, name))
+                return ex->decl;
+    TypeDecl *found = NULL, *other = NULL;
     Scope *s = ck.mod->scope;
     for (int i = 0; i < s->syms.len; i++) {
         Sym *ts = s->syms.items[i];
@@ -483,10 +491,34 @@ static TypeDecl *find_bare_variant(const char *name)
             continue;
         TypeDecl *td = instantiate_type(ts->tgen, NULL, 0, ts->decl);
         for (int v = 0; v < td->variants.len; v++)
-            if (!strcmp(td->variants.items[v].name, name))
-                found = td;
+            if (!strcmp(td->variants.items[v].name, name)) {
+                if (found)
+                    other = td;
+                else
+                    found = td;
+            }
     }
+    if (other && where)
+        ERR(where, "'%s' is a variant of both %s and %s: write %s.%s or %s.%s", name, found->name, other->name,
+            found->name, name, other->name, name);
     return found;
+}
+
+/* Options chains: `a?.f()` and `a?.b.c()` apply the rest of the chain to
+ * the value inside the option and give an option (none short-circuits). */
+static int is_chain(Node *recv)
+{
+    /* parentheses end a chain: (a?.b).unwrap_or(x) works on the option */
+    return recv && (recv->flags & NF_OPTCHAIN) && !(recv->flags & NF_PAREN) &&
+           type_prune(recv->type)->kind == TY_OPT;
+}
+
+static Type *lift_opt(Type *t)
+{
+    Type *p = type_prune(t);
+    if (p->kind == TY_VOID)
+        return ty_void;
+    return p->kind == TY_OPT ? p : type_opt(p);
 }
 
 static Type *method_call(Node *n, Node *recv, Type *rt, const char *name, Type *expected)
@@ -538,7 +570,7 @@ Type *check_call(Node *n, Type *expected)
             check_rest(n, 0);
             return ty_error;
         }
-        TypeDecl *td = find_bare_variant(callee->name);
+        TypeDecl *td = find_bare_variant(callee->name, expected, callee);
         if (td)
             return call_variant(n, td, callee->name);
         return builtin_global_call(n, callee->name, expected);
@@ -608,7 +640,29 @@ Type *check_call(Node *n, Type *expected)
                 return builtin_module_call(n, obj->name, callee->name, expected);
         }
         Type *rt = check_expr(&callee->a, NULL);
+        if (is_chain(callee->a)) {
+            Type *r = method_call(n, callee->a, type_prune(rt)->elem, callee->name, NULL);
+            n->flags |= NF_OPTCHAIN | NF_LIFTED;
+            if (n->op == CALL_BUILTIN)
+                n->aux = r; /* the unlifted result, for the code generator */
+            return lift_opt(r);
+        }
         return method_call(n, callee->a, rt, callee->name, expected);
+    }
+    if (callee->kind == N_MEMBER && (callee->flags & NF_OPTCHAIN)) {
+        /* a?.method(...) */
+        Type *rt = type_prune(check_expr(&callee->a, NULL));
+        if (rt->kind != TY_OPT) {
+            if (rt->kind != TY_ERROR)
+                ERR(callee, "'?.' needs an option, not %s", type_str(rt));
+            check_rest(n, 0);
+            return ty_error;
+        }
+        Type *r = method_call(n, callee->a, rt->elem, callee->name, NULL);
+        n->flags |= NF_OPTCHAIN | NF_LIFTED;
+        if (n->op == CALL_BUILTIN)
+            n->aux = r;
+        return lift_opt(r);
     }
     Type *ft = check_expr(&n->a, NULL);
     return call_value(n, ft);
@@ -669,6 +723,32 @@ Type *check_member(Node *n, Type *expected)
         }
     }
     Type *t = type_prune(check_expr(&n->a, NULL));
+    if (!(n->flags & NF_OPTCHAIN) && is_chain(n->a)) {
+        /* a?.b.c: .c applies to the value inside */
+        n->flags |= NF_OPTCHAIN | NF_LIFTED;
+        Node inner = *n;
+        inner.flags &= ~(NF_OPTCHAIN | NF_LIFTED);
+        Type *it = type_prune(t->elem);
+        if (it->kind == TY_STRUCT) {
+            for (int i = 0; i < it->decl->fields.len; i++)
+                if (!strcmp(it->decl->fields.items[i].name, n->name)) {
+                    n->op = MEM_FIELD;
+                    n->ival = i;
+                    return lift_opt(it->decl->fields.items[i].type);
+                }
+        }
+        if (it->kind == TY_TUPLE) {
+            char *end;
+            long i = strtol(n->name, &end, 10);
+            if (!*end && i >= 0 && i < it->nitems) {
+                n->op = MEM_TUPLE;
+                n->ival = i;
+                return lift_opt(it->items[i]);
+            }
+        }
+        ERR(n, "%s has no field '%s'", type_str(it), n->name);
+        return ty_error;
+    }
     if (n->flags & NF_OPTCHAIN) {
         if (t->kind != TY_OPT) {
             if (t->kind != TY_ERROR)

@@ -870,27 +870,19 @@ static Type *check_ident(Node *n, Type *expected)
     Sym *s = scope_lookup(n->name, n);
     if (!s) {
         /* bare enum variant without payload, e.g. `Dot` */
-        for (int mi = 0; mi < ck.prog->modules.len; mi++) {
-            Module *m = ck.prog->modules.items[mi];
-            if (m != ck.mod)
-                continue;
-            for (int i = 0; i < m->scope->syms.len; i++) {
-                Sym *ts = m->scope->syms.items[i];
-                if (ts->kind != SYM_TYPE || ts->tgen->node->kind != N_ENUM || ts->tgen->node->list2.len)
-                    continue;
-                TypeDecl *td = instantiate_type(ts->tgen, NULL, 0, n);
-                for (int v = 0; v < td->variants.len; v++)
-                    if (!strcmp(td->variants.items[v].name, n->name)) {
-                        if (td->variants.items[v].npayload)
-                            ERR(n, "variant %s needs %d value(s)", n->name, td->variants.items[v].npayload);
-                        n->op = MEM_VARIANT;
-                        n->aux = td;
-                        n->ival = v;
-                        Type *t = type_new(TY_ENUM);
-                        t->decl = td;
-                        return t;
-                    }
-            }
+        TypeDecl *td = find_bare_variant(n->name, expected, n);
+        if (td) {
+            for (int v = 0; v < td->variants.len; v++)
+                if (!strcmp(td->variants.items[v].name, n->name)) {
+                    if (td->variants.items[v].npayload)
+                        ERR(n, "variant %s needs %d value(s)", n->name, td->variants.items[v].npayload);
+                    n->op = MEM_VARIANT;
+                    n->aux = td;
+                    n->ival = v;
+                    Type *t = type_new(TY_ENUM);
+                    t->decl = td;
+                    return t;
+                }
         }
         if (!strcmp(n->name, "_"))
             ERR(n, "'_' can only be assigned to");

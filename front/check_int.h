@@ -68,5 +68,6 @@ Type *block_value_type(Node *block, Type *expected);
 Type *check_call(Node *n, Type *expected);
 Type *check_member(Node *n, Type *expected);
 Type *check_builtin_method(Node *call, Node *recv, Type *rt, const char *name, Type *expected);
+TypeDecl *find_bare_variant(const char *name, Type *expected, Node *where);
 
 #endif

@@ -13,7 +13,8 @@
 #   bash tests/sanitize.sh            (or: make sanitize)
 #   SAN_ONLY=thread|address           one sanitizer only
 #   SAN_CC=clang|gcc                  compiler (default: clang if present)
-#   SAN_FILTER=TEXT                   only tests whose name contains TEXT
+#   SAN_FILTER=REGEX                  only tests whose name/path matches REGEX
+#                                     (e.g. 'sched|chan|deque')
 #
 # The last line is exactly "N passed, N failed"; exit status 1 if any failed.
 set -u
@@ -57,7 +58,7 @@ run_c_tests() { # $1 = sanitizer, $2 = dir with the runtime objects
   local san=$1 out=$2 t name exe n rc
   for t in tests/runtime/test_*.c; do
     name=$(basename "$t" .c)
-    [[ -n $FILTER && $name != *"$FILTER"* ]] && continue
+    [[ -n $FILTER && ! $name =~ $FILTER ]] && continue
     exe="$out/$name"
     if ! $CC -std=gnu11 -O1 -g -fno-omit-frame-pointer -fsanitize="$san" -Iruntime \
          "$t" "$out/librt.a" -lffi -lpthread -lm -ldl -o "$exe" 2>"$exe.cc"; then
@@ -108,7 +109,7 @@ run_wyn_programs() { # $1 = sanitizer, $2 = dir with the runtime objects
   done
   while IFS= read -r f; do progs+=("$f"); done < <(find tests -path '*conc*' -name '*.wyn' 2>/dev/null | sort)
   for f in "${progs[@]}"; do
-    [[ -n $FILTER && $f != *"$FILTER"* ]] && continue
+    [[ -n $FILTER && ! $f =~ $FILTER ]] && continue
     for n in 1 2 4; do
       local log="$out/prog.log"
       (cd "$(dirname "$f")" && WYN_THREADS=$n timeout -k 5 300 "$out/wyn" "$(basename "$f")") \

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# libFuzzer runs over the I/O library's parsers (needs clang):
+#   bash tests/fuzz/io_fuzz.sh [SECONDS] [json|http]     (default: 60 json)
+#
+#   json  tests/fuzz/json_fuzz.c over rt_json_parse_checked (runtime/io_json.c)
+#   http  tests/fuzz/http_fuzz.c over io_http_parse (runtime/io_http.c)
+#
+# The runtime is compiled with -fsanitize=fuzzer-no-link,address,undefined
+# and -Dfree=rt_fuzz_free (fuzz_alloc.h replaces memory.c so that each
+# input's allocations are released).  Crashers are written to
+# tests/fuzz/TARGET_crashers/ (kept in the repository; test_io_json.c
+# replays the JSON ones); the corpus grows in tests/fuzz/out/TARGET/corpus
+# (not kept), seeded from tests/fuzz/TARGET_seeds/.  Results: JSON_FUZZ.md.
+set -eu
+SECS=${1:-60}
+TARGET=${2:-json}
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+OUT=$HERE/out/$TARGET
+mkdir -p "$OUT/obj" "$OUT/corpus" "$HERE/${TARGET}_crashers"
+cd "$ROOT"
+FL="-std=gnu11 -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -Iruntime"
+objs=()
+for f in runtime/*.c; do
+  b=$(basename "$f" .c)
+  [[ $b == memory ]] && continue
+  o="$OUT/obj/$b.o"
+  if [[ ! -f $o || $f -nt $o || runtime/io_internal.h -nt $o || runtime/wyn_rt.h -nt $o ]]; then
+    clang $FL -Dfree=rt_fuzz_free -c "$f" -o "$o"
+  fi
+  objs+=("$o")
+done
+clang -c runtime/coro_x86_64.S -o "$OUT/obj/coro.o"
+objs+=("$OUT/obj/coro.o")
+clang $FL -fsanitize=fuzzer "tests/fuzz/${TARGET}_fuzz.c" "${objs[@]}" -lpthread -lm -ldl -o "$OUT/fuzz"
+if [[ -d $HERE/${TARGET}_seeds ]]; then cp -n "$HERE/${TARGET}_seeds"/* "$OUT/corpus/" 2>/dev/null || true; fi
+ASAN_OPTIONS=detect_leaks=0:quarantine_size_mb=32 UBSAN_OPTIONS=halt_on_error=1 \
+  nice -n 10 "$OUT/fuzz" -max_total_time="$SECS" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
+  -artifact_prefix="$HERE/${TARGET}_crashers/" -print_final_stats=1 "$OUT/corpus" "$HERE/${TARGET}_crashers"
