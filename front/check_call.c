@@ -158,6 +158,8 @@ static Type *arg(Node *n, int i, Type *want, const char *what)
     Type *t = check_expr(&n->list.items[i], want);
     if (want)
         coerce(&n->list.items[i], want, what);
+    else if (type_prune(t)->kind == TY_VOID)
+        ERR(n->list.items[i], "this expression has no value (%s is expected)", what);
     return want ? want : t;
 }
 

@@ -23,6 +23,11 @@ void coerce(Node **slot, Type *want, const char *what)
         return;
     if (got->kind == TY_ERROR || w->kind == TY_ERROR)
         return;
+    if (got->kind == TY_VOID && w->kind != TY_VOID) {
+        ERR(n, "this expression has no value (%s is expected)", what);
+        n->type = ty_error;
+        return;
+    }
     if (got->kind == TY_INT && w->kind == TY_FLOAT) {
         *slot = wrap_convert(n, CONV_FLOAT, ty_float);
         return;
@@ -940,6 +945,10 @@ Type *check_expr(Node **slot, Type *expected)
     case N_SOME: {
         Type *ex = expected ? type_prune(expected) : NULL;
         Type *inner = check_expr(&n->a, ex && ex->kind == TY_OPT ? ex->elem : NULL);
+        if (type_prune(inner)->kind == TY_VOID) {
+            ERR(n->a, "this expression has no value");
+            inner = ty_error;
+        }
         if (ex && ex->kind == TY_OPT) {
             coerce(&n->a, ex->elem, "Some value");
             t = ex;
@@ -987,6 +996,11 @@ Type *check_expr(Node **slot, Type *expected)
         if (ct->kind == TY_MAP) {
             check_expr(&n->b, ct->key);
             coerce(&n->b, ct->key, "map key");
+            Type *kt = type_prune(ct->key);
+            if (kt->kind != TY_INT && kt->kind != TY_STR && kt->kind != TY_VAR && kt->kind != TY_ERROR) {
+                ERR(n->b, "map keys must be string or int, not %s", type_str(kt));
+                ct->key = ty_error;
+            }
             t = ct->elem;
         } else if (ct->kind == TY_ARRAY || ct->kind == TY_STR) {
             check_expr(&n->b, ty_int);
@@ -1042,6 +1056,10 @@ Type *check_expr(Node **slot, Type *expected)
         for (int i = 0; i < cnt; i++) {
             Type *want = ex && ex->kind == TY_TUPLE && i < ex->nitems ? ex->items[i] : NULL;
             items[i] = check_expr(&n->list.items[i], want);
+            if (type_prune(items[i])->kind == TY_VOID) {
+                ERR(n->list.items[i], "this expression has no value");
+                items[i] = ty_error;
+            }
             if (want) {
                 coerce(&n->list.items[i], want, "tuple element");
                 items[i] = want;

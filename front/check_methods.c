@@ -169,8 +169,8 @@ static Type *arr_method(Node *n, Type *t, const char *name, Type *expected)
         if (pe->kind == TY_VAR) {
             if (vt->kind == TY_VOID)
                 ERR(n->list.items[0], "this expression has no value");
-            else
-                type_unify(e, vt);
+            else if (!type_unify(e, vt))
+                ERR(n->list.items[0], "type mismatch: cannot push %s into %s", type_str(vt), type_str(t));
         }
         return ty_void;
     }

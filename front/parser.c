@@ -22,8 +22,10 @@ typedef struct Parser {
 } Parser;
 
 /* Syntax errors abandon the current statement with this marker. */
-enum { MAX_NESTING = 200, MAX_CHAIN = 1000, MAX_TYPE_NESTING = 100 };
-static int type_nesting;
+/* Limits that keep the recursive passes (checker, emitter) far from the
+ * end of the compiler's stack on hostile input. */
+enum { MAX_NESTING = 200, MAX_CHAIN = 1000, MAX_TYPE_NESTING = 100, MAX_BLOCK_NESTING = 1000 };
+static int type_nesting, block_nesting;
 static int nesting;
 
 static Node *parse_expr(Parser *p);
@@ -1063,7 +1065,24 @@ static void synchronize(Parser *p)
 }
 
 /* `{ stmts }`, or a single statement on the next line (after if/for/while). */
+static Node *parse_block_inner(Parser *p);
+
 static Node *parse_block(Parser *p)
+{
+    if (++block_nesting > MAX_BLOCK_NESTING) {
+        Token *t = peek(p);
+        error_at(p, t, "blocks nested too deeply (more than %s levels)", "1000");
+        while (kind(p) != T_EOF)
+            next(p);
+        block_nesting--;
+        return mk(p, N_BLOCK, t);
+    }
+    Node *b = parse_block_inner(p);
+    block_nesting--;
+    return b;
+}
+
+static Node *parse_block_inner(Parser *p)
 {
     Token *t = peek(p);
     Node *b = mk(p, N_BLOCK, t);
@@ -1371,6 +1390,10 @@ static Node *parse_fn(Parser *p, Token *t, int flags)
         expect(p, T_GT, "to close the type parameters");
     }
     parse_params(p, &fn->list, 0);
+    for (int i = 0; i < fn->list.len; i++)
+        for (int k = 0; k < i; k++)
+            if (!strcmp(fn->list.items[i]->name, fn->list.items[k]->name))
+                error_at(p, peek(p), "parameter '%s' is declared twice", fn->list.items[i]->name);
     for (int i = 0; i < fn->list.len; i++)
         if (strcmp(fn->list.items[i]->name, "self") == 0) {
             if (i != 0)
