@@ -576,4 +576,5 @@ log "wrote $RESULTS${CHART_NOTE:+ ($CHART_NOTE)}"
 ((${#F[@]} == 0)) || log "${#F[@]} measurements failed; see the Failures section"
 # Foreign calls: its own script, which appends its section to RESULTS.md.
 bash "$B/ffi_bench.sh" || log "benchmarks/ffi_bench.sh failed"
+bash "$B/http_bench.sh" || log "benchmarks/http_bench.sh failed"
 exit 0
