@@ -1141,6 +1141,18 @@ void emit_expr(Buf *b, Node *n)
     case N_SPAWN: emit_spawn(b, n); return;
     case N_AWAIT: {
         Type *t = type_prune(n->type);
+        if (n->a->kind == N_SPAWN) {
+            /* await spawn f(x): the future is never seen again, recycle it */
+            int k = new_tmp();
+            buf_printf(b, "({ wyn_int _af%d = ", k);
+            emit_expr(b, n->a);
+            if (type_is_void(t))
+                buf_printf(b, "; (void)rt_await(_af%d, %d); rt_future_release(_af%d); })", k, loc(n), k);
+            else
+                buf_printf(b, "; %s _av%d = *(%s const *)rt_await(_af%d, %d); rt_future_release(_af%d); _av%d; })",
+                           ctype(t), k, ctype(t), k, loc(n), k, k);
+            return;
+        }
         if (type_is_void(t)) {
             buf_puts(b, "((void)rt_await(");
             emit_expr(b, n->a);

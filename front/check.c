@@ -496,6 +496,18 @@ FnInfo *instantiate_fn(FnDecl *d, Type **targs, int ntargs, TypeDecl *owner)
         f->param_syms[i] = new_param_sym(f, p->name, f->params[i], p);
     }
     f->ret = n->c ? resolve_type_expr(n->c) : ty_void;
+    if (d->is_extern) {
+        /* only types with a C meaning cross into foreign code (SPEC §12) */
+        for (int i = 0; i <= np; i++) {
+            Type *t = type_prune(i < np ? f->params[i] : f->ret);
+            Node *where = i < np ? (n->list.items[i]->c ? n->list.items[i]->c : n->list.items[i]) : (n->c ? n->c : n);
+            int ok = t->kind == TY_INT || t->kind == TY_FLOAT || t->kind == TY_BOOL || t->kind == TY_STR ||
+                     t->kind == TY_PTR || t->kind == TY_FN || t->kind == TY_ERROR || (i == np && t->kind == TY_VOID);
+            if (!ok)
+                ERR(where, "type %s cannot cross into C: extern functions take int, i32, u32, f32, float, "
+                    "bool, string, ptr and function types", type_str(t));
+        }
+    }
     ck.fn = saved_fn;
     ck.scope = saved_scope;
     ck.mod = saved_mod;

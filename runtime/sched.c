@@ -10,17 +10,19 @@
  * WYN_THREADS *workers* (OS threads; the thread that called rt_main is
  * worker 0) run coroutines.
  *
- * Stacks: every worker owns ONE big run stack (WYN_STACK_SIZE, default
- * 256 MB of MAP_NORESERVE virtual memory above a 16 MB PROT_NONE guard).
- * Every coroutine of that worker runs on it — the shared-stack ("libco
- * copy stack") design.  When a parked coroutine must make room for another
- * one, the worker copies the used part [sp, top) to a heap buffer sized to
- * fit (rt_stack_save) and copies it back before resuming it
- * (rt_stack_restore).  The copy is lazy: a coroutine that parks and is the
- * next one to run on that worker (yield, a wake that raced with the park,
- * a ping-pong partner on another worker) is never copied.  The scheduler
- * itself runs on the worker thread's own stack, so copying never touches
- * the stack it runs on.
+ * Stacks: every worker owns RUN_STACKS (4) big run stacks (WYN_STACK_SIZE,
+ * default 256 MB of MAP_NORESERVE virtual memory above a 16 MB PROT_NONE
+ * guard each).  A coroutine is bound to one of them at its first run (a
+ * free one, else the least recently used) and all coroutines of a worker
+ * share them — the shared-stack ("libco copy stack") design.  When a
+ * parked coroutine must make room for another one, the worker copies the
+ * used part [sp, top) to a heap buffer sized to fit (rt_stack_save) and
+ * copies it back before resuming it (rt_stack_restore).  The copy is
+ * lazy: a coroutine whose stack nobody else needed in between is resumed
+ * in place, so a yield, a wake that raced with the park, or up to four
+ * tasks taking turns (ping-pong, producer/consumer, main + helpers) never
+ * copy anything.  The scheduler itself runs on the worker thread's own
+ * stack, so copying never touches the stack it runs on.
  *
  * Why: the targets ask for < 2 734 bytes per parked task (Go) and
  * 1 000 000 recursion frames per task.  A separate mmap stack per task
@@ -28,7 +30,7 @@
  * parked, and two VMAs with a guard page (vm.max_map_count = 65 530 caps
  * that at 32 753 tasks).  With copying, a parked task costs its Task
  * (96 B) + Coro (~300 B) + the bytes of stack it really uses (a few
- * hundred), there are only 2 mappings per worker, and the run stack can be
+ * hundred), there are only 2 mappings per run stack, and a run stack can be
  * huge and guarded by a huge guard region (tcc does not probe the stack,
  * so the guard must be larger than any frame).
  *
@@ -45,6 +47,9 @@
  *
  *   dq     Chase-Lev deque of never-started Task *.  Owner push/pop LIFO,
  *          thieves steal FIFO (batch: up to half, at most 32, one CAS each).
+ *          A lone entry is stolen only if it was already there on the
+ *          thief's previous look: it is most likely a task its spawner is
+ *          about to await (and run inline, far cheaper than a steal).
  *   ready  FIFO of owned coroutines that were woken by this worker (owner
  *          only, no atomics).
  *   inbox  Treiber stack of owned coroutines woken by other threads;
@@ -809,9 +814,13 @@ static int spin_for_work(Worker *w, Coro **pc, Task **pt)
             break;
         if (el > SPIN_YIELD_NS)
             sched_yield();
-        else   /* not too often: every look pulls other workers' cache lines */
-            for (int k = 0; k < 100; k++)
+        else   /* look around rarely (it pulls other workers' cache lines),
+                * but notice a wake in our own inbox at once */
+            for (int k = 0; k < 100; k++) {
+                if (atomic_load_explicit(&w->inbox, memory_order_relaxed))
+                    break;
                 cpu_relax();
+            }
     }
     if (atomic_fetch_sub(&rt_sched.nspinning, 1) == 1 && found) {
         /* we were the last spinner: if more work is queued, get help */
@@ -838,6 +847,10 @@ static void sleep_for_work(Worker *w)
     int64_t timeout = -1;
     int candidate = 0;
     if (!has_work(w) && !atomic_load(&rt_sched.shutdown)) {
+        /* the whole program is about to wait (timers, sockets, channels):
+         * let what it printed so far be seen, e.g. a server's port */
+        if (nsl == rt_sched.nworkers)
+            rt_out_try_flush();
         int64_t next = rt_timer_next();
         if (next != INT64_MAX) {
             timeout = next - rt_mono_ns();
