@@ -24,21 +24,24 @@
 #include "rt_sched_internal.h"
 
 #define EV_BATCH 64
-#define TAG_EVENTFD 1ull
+#define TAG_EVENTFD (~0ull)   /* event data is an fd otherwise */
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
-static int epfd = -1, evfd = -1;
+/* written once (init_once), read by every worker: atomics for TSan */
+static _Atomic int epfd = -1, evfd = -1;
 static _Atomic int nwaits;
 static _Atomic int polling;
 
 static void init_once(void)
 {
-    epfd = epoll_create1(EPOLL_CLOEXEC);
-    evfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    if (epfd < 0 || evfd < 0)
+    int ep = epoll_create1(EPOLL_CLOEXEC);
+    int ev = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (ep < 0 || ev < 0)
         rt_fatal(0, "cannot create the event poller");
-    struct epoll_event ev = { .events = EPOLLIN, .data.u64 = TAG_EVENTFD };
-    epoll_ctl(epfd, EPOLL_CTL_ADD, evfd, &ev);
+    struct epoll_event e = { .events = EPOLLIN, .data.u64 = TAG_EVENTFD };
+    epoll_ctl(ep, EPOLL_CTL_ADD, ev, &e);
+    evfd = ev;
+    epfd = ep;   /* last: epfd >= 0 means "ready" */
 }
 
 int rt_poll_init(void)
