@@ -37,6 +37,7 @@ start_server() { # $1 = wyn | c
 
 KIND=${FAULT_SERVER:-wyn}
 if [[ $KIND == wyn ]] && ! { [[ -x ./wyn ]] && start_server wyn; }; then
+  [[ -n ${FAULT_STRICT:-} ]] && { cat "$TMP/server.log" 2>/dev/null; fail "./wyn cannot run fault_server.wyn"; }
   echo "fault_test: ./wyn cannot run fault_server.wyn; using the C server"
   [[ -n $SPID ]] && { kill "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null; SPID=; }
   KIND=c
