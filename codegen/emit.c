@@ -21,6 +21,63 @@ wyn_loc_t loc_of(Node *n) { return (n->file << 20) | (n->line & 0xFFFFF); }
 
 static void indent_nl(Buf *b) { buf_puts(b, "\n    "); }
 
+/* Futures held only in local variables that are only ever awaited can be
+ * recycled (rt_future_release) when the variable is overwritten or the
+ * function ends: nobody else can hold the handle.  This marks every local
+ * referenced in any other way as escaping. */
+static void mark_escapes(Node *n)
+{
+    if (!n)
+        return;
+    if (n->kind == N_AWAIT && n->a && n->a->kind == N_IDENT)
+        return; /* `await f`: not an escape */
+    if (n->kind == N_IDENT && n->sym)
+        n->sym->escapes = 1;
+    if (n->kind == N_ASSIGN && !n->list.len && n->a && n->a->kind == N_IDENT && n->op == T_ASSIGN) {
+        mark_escapes(n->b); /* the target itself is not a use */
+        return;
+    }
+    if (n->kind == N_VAR || n->kind == N_FOR) {
+        /* declared names are not uses */
+        mark_escapes(n->a);
+        mark_escapes(n->b);
+        return;
+    }
+    if (n->kind == N_LAMBDA) {
+        FnInfo *lf = n->aux;
+        for (int i = 0; lf && i < lf->captures.len; i++)
+            lf->captures.items[i]->escapes = 1;
+    }
+    mark_escapes(n->a);
+    mark_escapes(n->b);
+    mark_escapes(n->c);
+    mark_escapes(n->d);
+    for (int i = 0; i < n->list.len; i++)
+        mark_escapes(n->list.items[i]);
+    for (int i = 0; i < n->list2.len; i++)
+        mark_escapes(n->list2.items[i]);
+}
+
+static int private_future(Sym *s)
+{
+    return s && s->kind == SYM_LOCAL && !s->escapes && type_prune(s->type)->kind == TY_FUTURE;
+}
+
+static void release_private_futures(Buf *b, FnInfo *f)
+{
+    for (int i = 0; i < f->locals.len; i++)
+        if (private_future(f->locals.items[i]))
+            buf_printf(b, "rt_future_release(%s); ", f->locals.items[i]->cname);
+}
+
+static int has_private_futures(FnInfo *f)
+{
+    for (int i = 0; i < f->locals.len; i++)
+        if (private_future(f->locals.items[i]))
+            return 1;
+    return 0;
+}
+
 /* Runs the defers registered since `base`, innermost first. */
 void emit_defers_to(Buf *b, int base)
 {
@@ -59,6 +116,13 @@ static void emit_assign_to(Buf *b, Node *target, Node *value, int op)
         buf_puts(b, "(void)(");
         emit_expr(b, value);
         buf_puts(b, "); ");
+        return;
+    }
+    if (op == T_ASSIGN && target->kind == N_IDENT && private_future(target->sym)) {
+        int k = new_tmp();
+        buf_printf(b, "{ wyn_int _nf%d = ", k);
+        emit_expr(b, value);
+        buf_printf(b, "; rt_future_release(%s); %s = _nf%d; } ", target->sym->cname, target->sym->cname, k);
         return;
     }
     if (op == T_ASSIGN) {
@@ -121,6 +185,13 @@ static void emit_var(Buf *b, Node *s)
         return;
     }
     if (n == 1) {
+        if (private_future(syms[0])) {
+            int k = new_tmp();
+            buf_printf(b, "{ wyn_int _nf%d = ", k);
+            emit_expr(b, s->a);
+            buf_printf(b, "; rt_future_release(%s); %s = _nf%d; } ", syms[0]->cname, syms[0]->cname, k);
+            return;
+        }
         buf_printf(b, "%s = ", syms[0]->cname);
         emit_expr(b, s->a);
         buf_puts(b, "; ");
@@ -391,9 +462,11 @@ void emit_stmt(Buf *b, Node *s)
         FnInfo *f = em.fn;
         Type *rt = type_prune(f->ret);
         if (f->is_entry) {
-            buf_puts(b, "return ");
+            buf_puts(b, "{ wyn_int _sr = ");
             if (s->a) emit_expr(b, s->a); else buf_puts(b, "0");
             buf_puts(b, "; ");
+            release_private_futures(b, f);
+            buf_puts(b, "return _sr; } ");
             break;
         }
         if (!s->a || type_is_void(rt)) {
@@ -403,15 +476,17 @@ void emit_stmt(Buf *b, Node *s)
                 buf_puts(b, "); ");
             }
             emit_defers_to(b, em.defer_base);
+            release_private_futures(b, f);
             buf_puts(b, "return; ");
             break;
         }
-        if (em.defers.len > em.defer_base) {
+        if (em.defers.len > em.defer_base || has_private_futures(f)) {
             int k = new_tmp();
             buf_printf(b, "{ %s _ret%d = ", ctype(rt), k);
             emit_expr(b, s->a);
             buf_puts(b, "; ");
             emit_defers_to(b, em.defer_base);
+            release_private_futures(b, f);
             buf_printf(b, "return _ret%d; } ", k);
         } else {
             buf_puts(b, "return ");
@@ -572,6 +647,7 @@ static void emit_function(FnInfo *f)
         for (int i = 0; i < body->list.len; i++)
             emit_stmt(b, body->list.items[i]);
         emit_defers_to(b, em.defer_base);
+        release_private_futures(b, f);
         if (f->is_entry)
             buf_puts(b, "return 0;\n");
         else if (!type_is_void(f->ret))
@@ -625,6 +701,11 @@ char *emit_program(Program *prog)
     }
     for (int i = 0; i < prog->globals.len; i++)
         prog->globals.items[i]->type = type_resolve(prog->globals.items[i]->type);
+    for (int i = 0; i < prog->fns.len; i++) {
+        FnInfo *f = prog->fns.items[i];
+        if (f->body)
+            mark_escapes(f->body);
+    }
     for (int i = 0; i < prog->fns.len; i++)
         emit_function(prog->fns.items[i]);
     for (int i = 0; i < prog->globals.len; i++) {

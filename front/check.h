@@ -31,6 +31,7 @@ struct Sym {
     int is_const;
     int is_pub;
     int assigned_in_lambda;
+    int escapes;      /* codegen: referenced other than by `await x` */
     FnDecl *fn;       /* SYM_FN */
     TypeGen *tgen;    /* SYM_TYPE */
     Module *module;   /* SYM_MODULE */

@@ -452,7 +452,7 @@ static Type *builtin_global_call(Node *n, const char *name, Type *expected)
             return ty_error;
         }
         Type *e = type_prune(t->elem)->elem;
-        return name[6] == 'a' ? type_array(e) : e;
+        return !strcmp(name, "await_all") ? type_array(e) : e;
     }
     if (!strcmp(name, "channel")) {
         expect_argc(n, name, 0, 1);
