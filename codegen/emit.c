@@ -109,6 +109,41 @@ void emit_block_body(Buf *b, Node *block)
     (void)base;
 }
 
+static int same_variable(Node *a, Node *b)
+{
+    return a->kind == N_IDENT && b->kind == N_IDENT && a->sym && a->sym == b->sym &&
+           (a->sym->kind == SYM_LOCAL || a->sym->kind == SYM_GLOBAL);
+}
+
+/* m[k] = m.get(k, 0) + x, the counting idiom: one lookup instead of two.
+ * A new slot starts zeroed, which is exactly the default 0. */
+static int emit_map_count_idiom(Buf *b, Node *target, Node *value)
+{
+    if (target->kind != N_INDEX || type_prune(target->a->type)->kind != TY_MAP)
+        return 0;
+    Type *vt = type_prune(target->type);
+    if (vt->kind != TY_INT || value->kind != N_BINARY || value->op != T_PLUS)
+        return 0;
+    Node *get = value->a, *inc = value->b;
+    if (get->kind != N_CALL || get->op != CALL_BUILTIN || strcmp(get->sval, "map.get_or") ||
+        get->list.len != 2 || get->list.items[1]->kind != N_INT || get->list.items[1]->ival != 0)
+        return 0;
+    if (!same_variable(get->a->a, target->a) || !same_variable(get->list.items[0], target->b))
+        return 0;
+    if (inc->kind != N_INT && !(inc->kind == N_IDENT && inc->sym && inc->sym->kind != SYM_FN))
+        return 0;
+    const char *ks = type_prune(type_prune(target->a->type)->key)->kind == TY_STR ? "s" : "i";
+    int k = new_tmp();
+    buf_printf(b, "{ wyn_int *_cs%d = rt_map_slot_%s(", k, ks);
+    emit_expr(b, target->a);
+    buf_puts(b, ", ");
+    emit_expr(b, target->b);
+    buf_printf(b, "); *_cs%d = *_cs%d + ", k, k);
+    emit_expr(b, inc);
+    buf_puts(b, "; } ");
+    return 1;
+}
+
 static void emit_assign_to(Buf *b, Node *target, Node *value, int op)
 {
     Type *tt = type_prune(target->type);
@@ -125,6 +160,8 @@ static void emit_assign_to(Buf *b, Node *target, Node *value, int op)
         buf_printf(b, "; rt_future_release(%s); %s = _nf%d; } ", target->sym->cname, target->sym->cname, k);
         return;
     }
+    if (op == T_ASSIGN && emit_map_count_idiom(b, target, value))
+        return;
     if (op == T_ASSIGN) {
         if (target->kind == N_INDEX) {
             /* the value first: it may grow the array or map being written */

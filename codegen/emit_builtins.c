@@ -721,7 +721,24 @@ void emit_builtin_call(Buf *b, Node *n)
         ok = 1;
         if (!strcmp(m, "append")) {
             Node *a = n->list.items[0];
-            if (type_prune(a->type)->kind == TY_STR) {
+            if (a->kind == N_INTERP) {
+                /* sb.append("a${x}b"): the parts go straight into the builder */
+                int k = new_tmp();
+                buf_printf(b, "({ WynSB *_sa%d = ", k);
+                rcv(b, n);
+                buf_puts(b, "; ");
+                for (int i = 0; i < a->list.len; i++) {
+                    Node *part = a->list.items[i];
+                    if (part->kind == N_STR) {
+                        buf_printf(b, "rt_sb_append(_sa%d, ", k);
+                        emit_expr(b, part);
+                        buf_puts(b, "); ");
+                    } else {
+                        emit_format_value(b, arena_printf("_sa%d", k), part, 0);
+                    }
+                }
+                buf_puts(b, "})");
+            } else if (type_prune(a->type)->kind == TY_STR) {
                 buf_puts(b, "rt_sb_append(");
                 rcv(b, n);
                 buf_puts(b, ", ");
