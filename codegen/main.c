@@ -8,6 +8,7 @@
 #include "emit.h"
 #include "jit.h"
 #include "wyn_rt.h"
+#include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -60,10 +61,13 @@ static char *load_source(const char *path, int *len)
     return text;
 }
 
+static Program *last_program; /* for wyn build: the libraries it names */
+
 /* Front end + emitter; exits 1 on compile errors. */
 static char *compile(const char *path, const char *text, int len)
 {
     Program *prog = check_program(!strcmp(path, "-") ? "<stdin>" : path, text, len);
+    last_program = prog;
     if (diag_error_count()) {
         int n = diag_error_count();
         if (n > 1)
@@ -136,10 +140,38 @@ static int cmd_build(const char *path, const char *out, const char *opt)
     if (!write_file(cpath, unit.data))
         return 1;
     const char *cc = getenv("CC") ? getenv("CC") : "cc";
+    /* cc OPT -fwrapv ... prog.c libwynrt.a -o OUT [libraries] -lffi -ldl -lpthread -lm */
+    VEC(char *) av = {0};
+    char *fixed[] = { (char *)cc, (char *)opt, "-fwrapv", "-fno-optimize-sibling-calls", "-w", "-I", inc,
+                      cpath, lib, "-o", (char *)out };
+    for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++)
+        vec_push(&av, fixed[i]);
+    /* the libraries named by extern blocks are linked too (full path or
+     * -l:NAME), when they exist here; the program still opens them at
+     * start-up, so a missing one is the same clear runtime error */
+    for (int i = 0; last_program && i < last_program->externs.len; i++) {
+        const char *name = last_program->externs.items[i]->extern_lib;
+        if (!name)
+            continue;
+        void *h = dlopen(name, RTLD_LAZY | RTLD_NOLOAD);
+        if (!h)
+            h = dlopen(name, RTLD_LAZY);
+        if (!h)
+            continue;
+        dlclose(h);
+        /* no symbol is referenced at link time (they are resolved at
+         * start-up), so keep the linker from dropping the library */
+        vec_push(&av, "-Wl,--no-as-needed");
+        vec_push(&av, strchr(name, '/') ? (char *)name : arena_printf("-l:%s", name));
+        vec_push(&av, "-Wl,--as-needed");
+    }
+    char *libs[] = { "-lffi", "-ldl", "-lpthread", "-lm", NULL };
+    for (int i = 0; libs[i]; i++)
+        vec_push(&av, libs[i]);
+    vec_push(&av, (char *)NULL);
     pid_t pid = fork();
     if (pid == 0) {
-        execlp(cc, cc, opt, "-fwrapv", "-fno-optimize-sibling-calls", "-w", "-I", inc, cpath, lib, "-o", out, "-lffi", "-ldl", "-lpthread", "-lm",
-               (char *)NULL);
+        execvp(cc, av.items);
         perror("wyn: cannot run cc");
         _exit(127);
     }

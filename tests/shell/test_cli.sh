@@ -41,6 +41,12 @@ grep -q '#include <' "$tmp/p.c" && { echo "FAIL --emit-c includes a system heade
 "$WYN" build "$tmp/p.wyn" -o "$tmp/p.exe" -O1; check "build status" 0 $?
 check "built binary output" "from stdin" "$("$tmp/p.exe")"
 
+# wyn build links the libraries that extern blocks name (issue 5)
+printf 'extern "libz.so.1" { fn zlibVersion() -> string }\nprintln(zlibVersion().starts_with("1."))\n' >"$tmp/z.wyn"
+"$WYN" build "$tmp/z.wyn" -o "$tmp/z.exe"; check "build with a library" 0 $?
+check "built binary with a library" "true" "$("$tmp/z.exe")"
+ldd "$tmp/z.exe" | grep -q 'libz\.so\.1' || { echo "FAIL wyn build did not link libz.so.1"; fails=$((fails + 1)); }
+
 printf '#!/usr/bin/env wyn\nprintln("shebang")\n' >"$tmp/s.wyn"
 chmod +x "$tmp/s.wyn"
 check "shebang script" "shebang" "$(PATH="$(dirname "$WYN"):$PATH" "$tmp/s.wyn")"
