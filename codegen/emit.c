@@ -407,6 +407,7 @@ static void emit_select(Buf *b, Node *s)
             buf_printf(b, "if (_sr%d == WYN_SELECT_TIMEOUT) { ", k);
         else {
             buf_printf(b, "if (_sr%d == %d) { ", k, j++);
+            emit_fix_zero(b, arena_printf("_sv%d_%d", k, i), arm->a->type);
             if (arm->sym)
                 buf_printf(b, "%s = _sv%d_%d; ", arm->sym->cname, k, i);
         }

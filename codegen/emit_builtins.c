@@ -489,7 +489,9 @@ static void emit_recv(Buf *b, Node *ch, Type *et, Node *at, int try)
     }
     buf_printf(b, "({ %s _rv%d; rt_chan_recv(", ctype(et), k);
     emit_expr(b, ch);
-    buf_printf(b, ", &_rv%d, sizeof _rv%d, %d); _rv%d; })", k, k, loc(at), k);
+    buf_printf(b, ", &_rv%d, sizeof _rv%d, %d); ", k, k, loc(at));
+    emit_fix_zero(b, arena_printf("_rv%d", k), et);
+    buf_printf(b, "_rv%d; })", k);
 }
 
 static Type *chan_elem_of(Node *ch, Node *value)

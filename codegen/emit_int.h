@@ -36,6 +36,7 @@ const char *eq_fn(Type *t);         /* wyn_bool eq_X(T, T) */
 const char *eqp_fn(Type *t);        /* wyn_bool eqp_X(const void *, const void *) */
 const char *cmpp_fn(Type *t);       /* int cmp(const void *, const void *) or NULL */
 const char *zero_value(Type *t);
+void emit_fix_zero(Buf *b, const char *var, Type *t);
 int type_is_void(Type *t);
 int helper_done(const char *name);  /* marks name; returns 1 if it was already */
 

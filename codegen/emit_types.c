@@ -141,11 +141,23 @@ const char *zero_value(Type *t)
     t = type_prune(t);
     switch (t->kind) {
     case TY_STR: return "rt_str_empty()";
+    case TY_ARRAY: return arena_printf("rt_arr_new(sizeof(%s), 0)", ctype(t->elem));
+    case TY_MAP: return arena_printf("rt_map_new(%d, sizeof(%s))", type_prune(t->key)->kind == TY_STR, ctype(t->elem));
+    case TY_SB: return "rt_sb_new()";
     case TY_OPT: case TY_RESULT: case TY_TUPLE: case TY_STRUCT: case TY_ENUM: case TY_FN:
         return arena_printf("((%s){0})", ctype(t));
     case TY_FLOAT: return "0.0";
     default: return "0";
     }
+}
+
+/* A value that arrived as all-zero bytes (a receive from a closed channel)
+ * gets its type's zero value where zero bytes are not a valid value. */
+void emit_fix_zero(Buf *b, const char *var, Type *t)
+{
+    t = type_prune(t);
+    if (t->kind == TY_STR || t->kind == TY_ARRAY || t->kind == TY_MAP || t->kind == TY_SB)
+        buf_printf(b, "if (!%s) %s = %s; ", var, var, zero_value(t));
 }
 
 /* ------------------------------------------------------------ format */

@@ -904,8 +904,7 @@ static void check_for(Node *s)
             }
             break;
         case TY_CHAN:
-            s->op = 6;
-            vt[0] = t->elem;
+            ERR(it, "cannot iterate over a channel: receive with ch.recv() in a while loop");
             break;
         case TY_ERROR:
             break;
