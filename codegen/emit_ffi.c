@@ -79,14 +79,14 @@ void emit_extern_decls(Buf *globals, Buf *init)
             emit_c_string_lit(init, d->extern_lib);
         else
             buf_puts(init, "0");
-        buf_puts(init, "), ");
+        buf_printf(init, ", %d), ", loc_of(f->node));
         if (d->extern_lib)
             emit_c_string_lit(init, d->extern_lib);
         else
             buf_puts(init, "\"the C library\"");
         buf_puts(init, ", ");
         emit_c_string_lit(init, f->node->name);
-        buf_puts(init, ");\n");
+        buf_printf(init, ", %d);\n", loc_of(f->node));
     }
 }
 

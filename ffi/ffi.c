@@ -30,7 +30,7 @@ static void *process_handle(void)
     return h;
 }
 
-void *rt_ffi_lib(const char *name)
+void *rt_ffi_lib(const char *name, wyn_loc loc)
 {
     if (!name)
         return process_handle();
@@ -40,7 +40,7 @@ void *rt_ffi_lib(const char *name)
         char msg[1024];
         snprintf(msg, sizeof msg, "cannot load library %s: %s", name,
                  err ? err : "unknown error");
-        rt_fatal(0, msg);
+        rt_fatal(loc, msg);
     }
     return h;
 }
@@ -54,7 +54,7 @@ static void *lookup(void *h, const char *sym)
     return dlsym(h, sym);
 }
 
-void *rt_ffi_sym(void *lib, const char *libname, const char *sym)
+void *rt_ffi_sym(void *lib, const char *libname, const char *sym, wyn_loc loc)
 {
     int is_process = !lib || !libname || lib == process_handle();
     void *p = lookup(is_process ? process_handle() : lib, sym);
@@ -72,7 +72,7 @@ void *rt_ffi_sym(void *lib, const char *libname, const char *sym)
         char msg[1024];
         snprintf(msg, sizeof msg, "symbol %s not found in %s", sym,
                  is_process ? "the C library" : libname);
-        rt_fatal(0, msg);
+        rt_fatal(loc, msg);
     }
     return p;
 }

@@ -426,8 +426,9 @@ void rt_sb_append_json_str(WynSB *sb, WynStr *s); /* "..." with JSON escapes */
 
 /* Implemented in ffi/.  Libraries are opened and symbols resolved before
  * the program's code runs; failures are runtime errors naming them. */
-void *rt_ffi_lib(const char *name);     /* NULL: the process (libc, libm) */
-void *rt_ffi_sym(void *lib, const char *libname, const char *sym);
+/* loc: the extern declaration, named in the error */
+void *rt_ffi_lib(const char *name, wyn_loc loc); /* NULL: the process (libc, libm) */
+void *rt_ffi_sym(void *lib, const char *libname, const char *sym, wyn_loc loc);
 /* A C function pointer that calls the Wyn function value *f (copied; the
  * pointer stays valid for the whole run, from any thread).  sig is the C
  * signature, result first then parameters, one letter each: v void,

@@ -369,25 +369,25 @@ static void test_cache(void)
 
 static void test_libs(void)
 {
-    void *libm = rt_ffi_lib("libm.so.6");
+    void *libm = rt_ffi_lib("libm.so.6", 0);
     CHECK(libm != NULL);
-    double (*sq)(double) = (double (*)(double))rt_ffi_sym(libm, "libm.so.6", "sqrt");
+    double (*sq)(double) = (double (*)(double))rt_ffi_sym(libm, "libm.so.6", "sqrt", 0);
     CHECK(sq(16.0) == 4.0);
 
-    void *self = rt_ffi_lib(NULL);
+    void *self = rt_ffi_lib(NULL, 0);
     CHECK(self != NULL);
-    double (*pw)(double, double) = (double (*)(double, double))rt_ffi_sym(self, NULL, "pow");
+    double (*pw)(double, double) = (double (*)(double, double))rt_ffi_sym(self, NULL, "pow", 0);
     CHECK(pw(2.0, 10.0) == 1024.0);
-    double (*fl)(double) = (double (*)(double))rt_ffi_sym(self, NULL, "floor");
+    double (*fl)(double) = (double (*)(double))rt_ffi_sym(self, NULL, "floor", 0);
     CHECK(fl(3.7) == 3.0);
-    double (*sq2)(double) = (double (*)(double))rt_ffi_sym(self, NULL, "sqrt");
+    double (*sq2)(double) = (double (*)(double))rt_ffi_sym(self, NULL, "sqrt", 0);
     CHECK(sq2(2.25) == 1.5);
-    size_t (*sl)(const char *) = (size_t (*)(const char *))rt_ffi_sym(self, NULL, "strlen");
+    size_t (*sl)(const char *) = (size_t (*)(const char *))rt_ffi_sym(self, NULL, "strlen", 0);
     CHECK_EQ(sl("hello"), 5);
-    int (*ab)(int) = (int (*)(int))rt_ffi_sym(NULL, NULL, "abs");
+    int (*ab)(int) = (int (*)(int))rt_ffi_sym(NULL, NULL, "abs", 0);
     CHECK_EQ(ab(-12), 12);
     /* a runtime symbol of the process itself */
-    CHECK(rt_ffi_sym(self, NULL, "qsort") == (void *)qsort);
+    CHECK(rt_ffi_sym(self, NULL, "qsort", 0) == (void *)qsort);
 }
 
 /* Runs fn in a child; returns its exit status and its stderr in err. */
@@ -415,14 +415,14 @@ static int in_child(void (*fn)(void), char *err, size_t size)
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-static void load_missing(void) { rt_ffi_lib("libdoesnotexist.so.9"); }
+static void load_missing(void) { rt_ffi_lib("libdoesnotexist.so.9", 0); }
 static void sym_missing_lib(void)
 {
-    rt_ffi_sym(rt_ffi_lib("libm.so.6"), "libm.so.6", "no_such_fn_xyz");
+    rt_ffi_sym(rt_ffi_lib("libm.so.6", 0), "libm.so.6", "no_such_fn_xyz", 0);
 }
 static void sym_missing_process(void)
 {
-    rt_ffi_sym(rt_ffi_lib(NULL), NULL, "no_such_fn_xyz");
+    rt_ffi_sym(rt_ffi_lib(NULL, 0), NULL, "no_such_fn_xyz", 0);
 }
 static void bad_signature(void)
 {
