@@ -21,6 +21,10 @@ typedef struct Parser {
     int no_struct_lit; /* inside if/while/for/match heads */
 } Parser;
 
+/* Set after a nesting-limit error: the rest of the input is skipped and no
+ * further (consequential) errors are reported. */
+static int bailing;
+
 /* Syntax errors abandon the current statement with this marker. */
 /* Limits that keep the recursive passes (checker, emitter) far from the
  * end of the compiler's stack on hostile input. */
@@ -70,7 +74,17 @@ static Node *mk(Parser *p, NodeKind k, Token *t)
 
 static void error_at(Parser *p, Token *t, const char *fmt, const char *arg)
 {
-    diag_error(p->file, t->line, t->col, fmt, arg);
+    if (!bailing)
+        diag_error(p->file, t->line, t->col, fmt, arg);
+}
+
+/* Reports a nesting limit once and gives up on the rest of the file. */
+static void bail_out(Parser *p, Token *t, const char *msg)
+{
+    error_at(p, t, "%s", msg);
+    bailing = 1;
+    while (kind(p) != T_EOF)
+        next(p);
 }
 
 static Token *expect(Parser *p, TokKind k, const char *what)
@@ -246,9 +260,7 @@ static Node *parse_type(Parser *p)
 {
     if (++type_nesting > MAX_TYPE_NESTING) {
         Token *t = peek(p);
-        error_at(p, t, "type nested too deeply%s", "");
-        while (kind(p) != T_NEWLINE && kind(p) != T_EOF)
-            next(p);
+        bail_out(p, t, "type nested too deeply (more than 100 levels)");
         type_nesting--;
         Node *ty = mk(p, N_TYPE_NAME, t);
         ty->name = "_error_";
@@ -822,9 +834,7 @@ static Node *parse_unary(Parser *p)
 {
     Token *t = peek(p);
     if (++nesting > MAX_NESTING) {
-        error_at(p, t, "expression nested too deeply%s", "");
-        while (kind(p) != T_NEWLINE && kind(p) != T_EOF)
-            next(p);
+        bail_out(p, t, "expression nested too deeply (more than 200 levels)");
         nesting--;
         return mk(p, N_INT, t);
     }
@@ -1071,9 +1081,7 @@ static Node *parse_block(Parser *p)
 {
     if (++block_nesting > MAX_BLOCK_NESTING) {
         Token *t = peek(p);
-        error_at(p, t, "blocks nested too deeply (more than %s levels)", "1000");
-        while (kind(p) != T_EOF)
-            next(p);
+        bail_out(p, t, "blocks nested too deeply (more than 1000 levels)");
         block_nesting--;
         return mk(p, N_BLOCK, t);
     }
