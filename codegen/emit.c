@@ -144,6 +144,36 @@ static int emit_map_count_idiom(Buf *b, Node *target, Node *value)
     return 1;
 }
 
+/* A string local of the function being emitted owns a counted reference
+ * to its value when assigned by var/assignment (wyn_str_set); other
+ * bindings store pinned strings, which the release at exit ignores. */
+static int owned_str(Sym *s)
+{
+    if (!s || s->kind != SYM_LOCAL || !em.fn || type_prune(s->type)->kind != TY_STR)
+        return 0;
+    for (int i = 0; i < em.fn->locals.len; i++)
+        if (em.fn->locals.items[i] == s)
+            return 1;
+    return 0;
+}
+
+static void release_owned_strs(Buf *b, FnInfo *f)
+{
+    for (int i = 0; i < f->locals.len; i++) {
+        Sym *s = f->locals.items[i];
+        if (type_prune(s->type)->kind == TY_STR)
+            buf_printf(b, "wyn_str_release(%s); ", s->cname);
+    }
+}
+
+static int has_owned_strs(FnInfo *f)
+{
+    for (int i = 0; i < f->locals.len; i++)
+        if (type_prune(f->locals.items[i]->type)->kind == TY_STR)
+            return 1;
+    return 0;
+}
+
 static void emit_assign_to(Buf *b, Node *target, Node *value, int op)
 {
     Type *tt = type_prune(target->type);
@@ -162,6 +192,14 @@ static void emit_assign_to(Buf *b, Node *target, Node *value, int op)
     }
     if (op == T_ASSIGN && emit_map_count_idiom(b, target, value))
         return;
+    if (target->kind == N_IDENT && owned_str(target->sym) && (op == T_ASSIGN || op == T_PLUSEQ)) {
+        buf_printf(b, "wyn_str_set(&%s, ", target->sym->cname);
+        if (op == T_PLUSEQ)
+            buf_printf(b, "rt_str_concat(%s, ", target->sym->cname);
+        emit_expr_safe(b, value);
+        buf_puts(b, op == T_PLUSEQ ? ")); " : "); ");
+        return;
+    }
     if (op == T_ASSIGN) {
         if (target->kind == N_INDEX) {
             /* the value first: it may grow the array or map being written */
@@ -187,9 +225,9 @@ static void emit_assign_to(Buf *b, Node *target, Node *value, int op)
     buf_puts(b, "; ");
     const char *lv = arena_printf("(*_lv%d)", k);
     if (tt->kind == TY_STR) {
-        buf_printf(b, "%s = rt_str_concat(%s, ", lv, lv);
-        emit_expr(b, value);
-        buf_puts(b, "); } ");
+        buf_printf(b, "%s = wyn_str_pin(rt_str_concat(%s, ", lv, lv);
+        emit_expr_safe(b, value);
+        buf_puts(b, ")); } ");
         return;
     }
     if ((op == T_SLASHEQ || op == T_PERCENTEQ) && tt->kind == TY_INT) {
@@ -229,6 +267,12 @@ static void emit_var(Buf *b, Node *s)
             buf_printf(b, "; rt_future_release(%s); %s = _nf%d; } ", syms[0]->cname, syms[0]->cname, k);
             return;
         }
+        if (owned_str(syms[0])) {
+            buf_printf(b, "wyn_str_set(&%s, ", syms[0]->cname);
+            emit_expr_safe(b, s->a);
+            buf_puts(b, "); ");
+            return;
+        }
         buf_printf(b, "%s = ", syms[0]->cname);
         emit_expr(b, s->a);
         buf_puts(b, "; ");
@@ -255,8 +299,11 @@ static void emit_var(Buf *b, Node *s)
     buf_puts(b, "} ");
 }
 
+static int for_mark; /* _pm of the for loop being emitted */
+
 static void emit_for(Buf *b, Node *s)
 {
+    int mark = for_mark;
     Sym **vars = s->aux;
     int nv = s->list.len;
     int k = new_tmp();
@@ -313,6 +360,7 @@ static void emit_for(Buf *b, Node *s)
     } else {
         buf_puts(b, "{ { ");
     }
+    buf_printf(b, "rt_pool_drain(_pm%d); ", mark);
     emit_block_body(b, s->b);
     buf_puts(b, "} ");
     if (s->op != 1)
@@ -456,7 +504,7 @@ void emit_stmt(Buf *b, Node *s)
             break;
         }
         buf_puts(b, "(void)(");
-        emit_expr(b, s->a);
+        emit_expr_safe(b, s->a);
         buf_puts(b, "); ");
         break;
     case N_IF:
@@ -480,16 +528,23 @@ void emit_stmt(Buf *b, Node *s)
             buf_puts(b, "} ");
         }
         break;
-    case N_WHILE:
-        buf_puts(b, "while (");
+    case N_WHILE: {
+        int k = new_tmp();
+        buf_printf(b, "{ wyn_int _pm%d = rt_pool_mark(); while (", k);
         emit_expr(b, s->a);
-        buf_puts(b, ") { ");
+        buf_printf(b, ") { rt_pool_drain(_pm%d); ", k);
         emit_block_body(b, s->b);
-        buf_puts(b, "} ");
+        buf_printf(b, "} rt_pool_drain(_pm%d); } ", k);
         break;
-    case N_FOR:
+    }
+    case N_FOR: {
+        int k = new_tmp();
+        buf_printf(b, "{ wyn_int _pm%d = rt_pool_mark(); ", k);
+        for_mark = k;
         emit_for(b, s);
+        buf_printf(b, "rt_pool_drain(_pm%d); } ", k);
         break;
+    }
     case N_BREAK:
         buf_puts(b, "break; ");
         break;
@@ -504,6 +559,7 @@ void emit_stmt(Buf *b, Node *s)
             if (s->a) emit_expr(b, s->a); else buf_puts(b, "0");
             buf_puts(b, "; ");
             release_private_futures(b, f);
+            release_owned_strs(b, f);
             buf_puts(b, "return _sr; } ");
             break;
         }
@@ -515,16 +571,18 @@ void emit_stmt(Buf *b, Node *s)
             }
             emit_defers_to(b, em.defer_base);
             release_private_futures(b, f);
+            release_owned_strs(b, f);
             buf_puts(b, "return; ");
             break;
         }
-        if (em.defers.len > em.defer_base || has_private_futures(f)) {
+        if (em.defers.len > em.defer_base || has_private_futures(f) || has_owned_strs(f)) {
             int k = new_tmp();
             buf_printf(b, "{ %s _ret%d = ", ctype(rt), k);
             emit_expr(b, s->a);
             buf_puts(b, "; ");
             emit_defers_to(b, em.defer_base);
             release_private_futures(b, f);
+            release_owned_strs(b, f);
             buf_printf(b, "return _ret%d; } ", k);
         } else {
             buf_puts(b, "return ");
@@ -686,6 +744,7 @@ static void emit_function(FnInfo *f)
             emit_stmt(b, body->list.items[i]);
         emit_defers_to(b, em.defer_base);
         release_private_futures(b, f);
+        release_owned_strs(b, f);
         if (f->is_entry)
             buf_puts(b, "return 0;\n");
         else if (!type_is_void(f->ret))

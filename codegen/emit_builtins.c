@@ -14,12 +14,16 @@ static void arg(Buf *b, Node *n, int i) { emit_expr(b, n->list.items[i]); }
 /* The receiver of a method call. */
 static Node *recv(Node *n) { return n->a->a; }
 
-static void rcv(Buf *b, Node *n) { emit_expr(b, recv(n)); }
+static void rcv(Buf *b, Node *n)
+{
+    /* string methods only read their receiver */
+    if (type_prune(recv(n)->type)->kind == TY_STR) emit_expr_safe(b, recv(n)); else emit_expr(b, recv(n));
+}
 
 void emit_format_value(Buf *b, const char *sb, Node *e, int quoted)
 {
     buf_printf(b, "%s(%s, ", fmt_fn(e->type), sb);
-    emit_expr(b, e);
+    emit_expr_safe(b, e);
     buf_printf(b, ", %d); ", quoted);
 }
 
@@ -32,7 +36,7 @@ void emit_print(Buf *b, Node *n)
     }
     if (n->list.len == 1 && !sep && !end && type_prune(n->list.items[0]->type)->kind == TY_STR) {
         buf_puts(b, "rt_print_str(");
-        arg(b, n, 0);
+        emit_expr_safe(b, n->list.items[0]);
         buf_puts(b, ")");
         return;
     }
@@ -66,7 +70,7 @@ void emit_to_string(Buf *b, Node *e)
 {
     Type *t = type_prune(e->type);
     switch (t->kind) {
-    case TY_STR: emit_expr(b, e); return;
+    case TY_STR: emit_expr_safe(b, e); return;
     case TY_INT: buf_puts(b, "rt_str_from_int("); emit_expr(b, e); buf_puts(b, ")"); return;
     case TY_FLOAT: buf_puts(b, "rt_str_from_float("); emit_expr(b, e); buf_puts(b, ")"); return;
     case TY_BOOL: buf_puts(b, "rt_str_from_bool("); emit_expr(b, e); buf_puts(b, ")"); return;

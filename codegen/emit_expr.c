@@ -203,9 +203,9 @@ static void emit_binary_ordered(Buf *b, Node *n)
         buf_puts(b, op == T_NOT ? "(!" : "(");
         if (rt->kind == TY_STR) {
             buf_puts(b, "rt_str_contains(");
-            emit_expr(b, n->b);
+            emit_expr_safe(b, n->b);
             buf_puts(b, ", ");
-            emit_expr(b, n->a);
+            emit_expr_safe(b, n->a);
             buf_puts(b, ")");
         } else if (rt->kind == TY_MAP) {
             buf_printf(b, "(rt_map_find_%s(", type_prune(rt->key)->kind == TY_STR ? "s" : "i");
@@ -245,25 +245,25 @@ static void emit_binary_ordered(Buf *b, Node *n)
             return;
         }
         buf_printf(b, "(%s%s(", neg, eq_fn(pt));
-        emit_expr(b, n->a);
+        if (pt->kind == TY_STR) emit_expr_safe(b, n->a); else emit_expr(b, n->a);
         buf_puts(b, ", ");
-        emit_expr(b, n->b);
+        if (pt->kind == TY_STR) emit_expr_safe(b, n->b); else emit_expr(b, n->b);
         buf_puts(b, "))");
         return;
     }
     if ((op == T_LT || op == T_LE || op == T_GT || op == T_GE) && pt->kind == TY_STR) {
         buf_puts(b, "(rt_str_cmp(");
-        emit_expr(b, n->a);
+        emit_expr_safe(b, n->a);
         buf_puts(b, ", ");
-        emit_expr(b, n->b);
+        emit_expr_safe(b, n->b);
         buf_printf(b, ") %s 0)", op == T_LT ? "<" : op == T_LE ? "<=" : op == T_GT ? ">" : ">=");
         return;
     }
     if (op == T_PLUS && pt->kind == TY_STR) {
         buf_puts(b, "rt_str_concat(");
-        emit_expr(b, n->a);
+        emit_expr_safe(b, n->a);
         buf_puts(b, ", ");
-        emit_expr(b, n->b);
+        emit_expr_safe(b, n->b);
         buf_puts(b, ")");
         return;
     }
@@ -382,12 +382,14 @@ static void emit_index(Buf *b, Node *n, int for_write)
     buf_printf(b, ", %d))", loc(n));
 }
 
+static void emit_expr_raw(Buf *b, Node *n);
+
 void emit_lvalue(Buf *b, Node *n, int for_write)
 {
     if (n->kind == N_INDEX)
         emit_index(b, n, for_write);
     else
-        emit_expr(b, n);
+        emit_expr_raw(b, n); /* a place, not a value: never pinned */
 }
 
 static void emit_member(Buf *b, Node *n)
@@ -1031,7 +1033,32 @@ static void emit_lifted_call(Buf *b, Node *n)
     buf_printf(b, "} _lr%d; })", k);
 }
 
+static void emit_expr_raw(Buf *b, Node *n);
+
+/* Strings (runtime/README.md, "Memory"): a string expression is pinned
+ * (made immortal) unless its consumer only reads it before the next pool
+ * drain (emit_expr_safe) or stores it in a local that owns it. */
 void emit_expr(Buf *b, Node *n)
+{
+    int safe = em.rc_safe;
+    em.rc_safe = 0;
+    Type *t = n->type ? type_prune(n->type) : NULL;
+    int pin = !safe && t && t->kind == TY_STR && n->kind != N_STR;
+    if (pin)
+        buf_puts(b, "wyn_str_pin(");
+    emit_expr_raw(b, n);
+    if (pin)
+        buf_puts(b, ")");
+}
+
+void emit_expr_safe(Buf *b, Node *n)
+{
+    em.rc_safe = 1;
+    emit_expr(b, n);
+    em.rc_safe = 0;
+}
+
+static void emit_expr_raw(Buf *b, Node *n)
 {
     switch (n->kind) {
     case N_INT: emit_int_literal(b, n->ival); return;

@@ -24,6 +24,7 @@ typedef struct Emitter {
     VEC(const char *) done_helpers;
     VEC(Node *) defers;            /* defer statements in scope */
     int defer_base;                /* defers below this belong to outer functions */
+    int rc_safe;                   /* the next emit_expr's string is only read */
 } Emitter;
 
 extern Emitter em;
@@ -50,6 +51,7 @@ const char *fn_value_wrapper(FnInfo *f);
 
 /* emit_expr.c */
 void emit_expr(Buf *b, Node *n);
+void emit_expr_safe(Buf *b, Node *n);
 void emit_lvalue(Buf *b, Node *n, int for_write);
 /* Emits the receiver address for a method call (&lvalue or a temp). */
 void emit_str_literal(Buf *b, const char *s, int len);

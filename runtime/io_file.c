@@ -43,7 +43,7 @@ static WynStr *io_errmsg(const char *what, WynStr *path, int err)
     rt_sb_append(sb, path);
     rt_sb_append_cstr(sb, ": ");
     rt_sb_append_cstr(sb, strerror(err));
-    WynStr *s = rt_sb_to_string(sb);
+    WynStr *s = rt_sb_to_str_keep(sb);
     rt_sb_free(sb);
     return s;
 }
@@ -313,7 +313,7 @@ WynStr *rt_sys_exec(WynStr *cmd, wyn_loc loc)
     int st;
     while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
     }
-    WynStr *out = rt_sb_to_string(sb);
+    WynStr *out = rt_sb_to_str_keep(sb);
     rt_sb_free(sb);
     return out;
 }

@@ -264,7 +264,7 @@ static int chunked_decode(const char *p, size_t n, size_t max, WynStr **out, siz
     }
 out:
     if (rc == 1) {
-        *out = sb ? rt_sb_to_string(sb) : rt_str_empty();
+        *out = sb ? rt_sb_to_str_keep(sb) : rt_str_empty();
         *used = (size_t)(q - p);
     }
     if (sb)
@@ -350,7 +350,7 @@ static int parse_fields(const char *p, const char *end, WynMap *headers, Framing
         WynStr **slot = rt_map_slot_s(headers, name);
         if (*slot) {
             WynStr *parts[3] = { *slot, rt_str_new(", ", 2), rt_str_new(v, (wyn_int)vl) };
-            *slot = rt_str_concat_n(parts, 3);
+            *slot = rt_str_concat_n_keep(parts, 3);
         } else {
             *slot = rt_str_new(v, (wyn_int)vl);
         }
@@ -959,7 +959,7 @@ void rt_http_respond(wyn_int conn, wyn_int status, WynMap *headers, WynStr *body
                 WynSB *m = rt_sb_new();
                 rt_sb_append_cstr(m, "Http.respond: invalid header ");
                 rt_sb_append_json_str(m, k);
-                rt_panic_str(loc, rt_sb_to_string(m));
+                rt_panic_str(loc, rt_sb_to_str_keep(m));
             }
             if (name_is(k, "content-length") || name_is(k, "transfer-encoding"))
                 continue;
@@ -1171,7 +1171,7 @@ WYN_NORETURN static void client_fail(wyn_loc loc, WynStr *url, const char *what)
     rt_sb_append(sb, url);
     rt_sb_append_cstr(sb, " failed: ");
     rt_sb_append_cstr(sb, what);
-    rt_panic_str(loc, rt_sb_to_string(sb));
+    rt_panic_str(loc, rt_sb_to_str_keep(sb));
 }
 
 /* Reads more bytes into *buf; 1 read, 0 end of stream, -1 error/timeout. */

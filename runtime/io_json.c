@@ -535,7 +535,7 @@ static JNode *member(wyn_int v, WynStr *key, const char *what, wyn_loc loc)
     rt_sb_append_cstr(sb, what);
     rt_sb_append_cstr(sb, ": missing key ");
     rt_sb_append_json_str(sb, key);
-    rt_panic_str(loc, rt_sb_to_string(sb));
+    rt_panic_str(loc, rt_sb_to_str_keep(sb));
 }
 
 static void member_type_error(wyn_loc loc, const char *what, WynStr *key, JNode *m,
@@ -550,7 +550,7 @@ static void member_type_error(wyn_loc loc, const char *what, WynStr *key, JNode 
     rt_sb_append_cstr(sb, type_names[m->type]);
     rt_sb_append_cstr(sb, ", not ");
     rt_sb_append_cstr(sb, want);
-    rt_panic_str(loc, rt_sb_to_string(sb));
+    rt_panic_str(loc, rt_sb_to_str_keep(sb));
 }
 
 wyn_int rt_json_get(wyn_int v, WynStr *key, wyn_loc loc)
@@ -741,7 +741,7 @@ WynStr *rt_json_to_string(wyn_int v)
         return rt_str_cstr("null");
     WynSB *sb = rt_sb_new();
     append_node(sb, n);
-    WynStr *s = rt_sb_to_string(sb);
+    WynStr *s = rt_sb_to_str_keep(sb);
     rt_sb_free(sb);
     return s;
 }

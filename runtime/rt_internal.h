@@ -47,4 +47,11 @@ int rt_sched_wait_fd(int fd, int events, wyn_int timeout_ms);
 int rt_args_count(void);
 char **rt_args(void);
 
+/* An autorelease pool (memory.c); one per coroutine, see rt_sched_pool. */
+typedef struct RtPool {
+    WynStr **items;
+    wyn_int len, cap;
+} RtPool;
+RtPool *rt_sched_pool(void);
+
 #endif

@@ -158,6 +158,7 @@ struct Coro {
     uint32_t xfer_cap;
     char *xfer;               /* channel value hand-over buffer */
     char xfer_inline[XFER_INLINE];
+    RtPool pool;              /* autorelease pool of the tasks it runs */
 #ifdef RT_TSAN
     void *tsan_fiber;
 #endif

@@ -24,6 +24,20 @@
  * "out of memory" fault on failure, like rt_alloc. */
 void *rt_malloc_raw(size_t size);
 
+/* --- memory.c: autorelease pools (see wyn_rt.h) --- */
+/* rc of a string just made by rt_str_alloc: immortal (a string the runtime
+ * keeps in an array, map or struct is never freed) unless it goes straight
+ * to generated code through rt_autorelease, which makes it counted (1). */
+#define RT_RC_FRESH (-2)
+/* Registers a fresh counted string (rc 1) with the current pool, which
+ * then owns that reference; immortal strings pass through.  Only for
+ * strings returned straight to generated code: never for strings the
+ * runtime stores in a heap object (those stay immortal). */
+WynStr *rt_autorelease(WynStr *s);
+/* rt_sb_to_string without the pool: for strings the runtime keeps. */
+WynStr *rt_sb_to_str_keep(WynSB *sb);
+WynStr *rt_str_concat_n_keep(WynStr **parts, wyn_int n);
+
 /* --- str.c --- */
 /* A fresh string of len bytes (rc 1, data[len] already NUL); the caller
  * fills data[0..len). */

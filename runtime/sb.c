@@ -114,9 +114,14 @@ wyn_int rt_sb_len(WynSB *sb)
     return sb->len;
 }
 
-WynStr *rt_sb_to_string(WynSB *sb)
+WynStr *rt_sb_to_str_keep(WynSB *sb)
 {
     return rt_str_new(sb->data, sb->len);
+}
+
+WynStr *rt_sb_to_string(WynSB *sb)
+{
+    return rt_autorelease(rt_str_new(sb->data, sb->len));
 }
 
 void rt_sb_free(WynSB *sb)

@@ -1107,3 +1107,9 @@ int rt_sched_spawn_chain(wyn_loc *out, int max)
         out[i] = t->chain[i];
     return n;
 }
+
+RtPool *rt_sched_pool(void)
+{
+    Worker *w = rt_tls_worker;
+    return w && w->cur_co ? &w->cur_co->pool : NULL;
+}

@@ -49,7 +49,7 @@ WynStr *rt_str_alloc(wyn_int len)
     if (RT_UNLIKELY(len < 0 || (wyn_uint)len > (wyn_uint)LLONG_MAX / 2))
         rt_fatal(0, "out of memory");
     WynStr *s = rt_malloc_raw(sizeof(WynStr) + (size_t)len + 1);
-    s->rc = 1;
+    s->rc = RT_RC_FRESH; /* immortal unless rt_autorelease takes it */
     s->len = len;
     s->data[len] = '\0';
     return s;
@@ -80,10 +80,15 @@ WynStr *rt_str_concat(WynStr *a, WynStr *b)
     WynStr *s = rt_str_alloc(a->len + b->len);
     memcpy(s->data, a->data, (size_t)a->len);
     memcpy(s->data + a->len, b->data, (size_t)b->len);
-    return s;
+    return rt_autorelease(s);
 }
 
 WynStr *rt_str_concat_n(WynStr **parts, wyn_int n)
+{
+    return rt_autorelease(rt_str_concat_n_keep(parts, n));
+}
+
+WynStr *rt_str_concat_n_keep(WynStr **parts, wyn_int n)
 {
     if (n == 1)
         return parts[0];
@@ -119,7 +124,7 @@ WynStr *rt_str_repeat(WynStr *s, wyn_int n)
         memcpy(r->data + filled, r->data, (size_t)chunk);
         filled += chunk;
     }
-    return r;
+    return rt_autorelease(r);
 }
 
 /* ------------------------------------------------- comparison and hash */
@@ -200,7 +205,7 @@ WynStr *rt_str_slice(WynStr *s, wyn_int lo, wyn_int hi)
         return s;
     if (hi - lo == 1)
         return rt_str_byte((unsigned char)s->data[lo]);
-    return rt_str_new(s->data + lo, hi - lo);
+    return rt_autorelease(rt_str_new(s->data + lo, hi - lo));
 }
 
 /* ------------------------------------------------------ to/from numbers */
@@ -210,13 +215,13 @@ WynStr *rt_str_from_int(wyn_int v)
     if (v >= 0 && v <= 9)
         return rt_str_byte((unsigned char)('0' + v));
     char buf[RT_NUM_BUF];
-    return rt_str_new(buf, rt_fmt_int(buf, v));
+    return rt_autorelease(rt_str_new(buf, rt_fmt_int(buf, v)));
 }
 
 WynStr *rt_str_from_float(double v)
 {
     char buf[RT_NUM_BUF];
-    return rt_str_new(buf, rt_fmt_float(buf, v));
+    return rt_autorelease(rt_str_new(buf, rt_fmt_float(buf, v)));
 }
 
 WynStr *rt_str_from_bool(wyn_bool v)
@@ -329,5 +334,5 @@ WynStr *rt_str_format(WynStr *fmt, WynStr **args, wyn_int n, wyn_loc loc)
     wyn_int len = format_pass(fmt, args, n, NULL, loc);
     WynStr *s = rt_str_alloc(len);
     format_pass(fmt, args, n, s->data, loc);
-    return s;
+    return rt_autorelease(s);
 }

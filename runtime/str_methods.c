@@ -62,7 +62,7 @@ static WynStr *map_ascii_case(WynStr *s, char from_lo, char from_hi)
         char c = p[i];
         r->data[i] = (c >= from_lo && c <= from_hi) ? (char)(c ^ 0x20) : c;
     }
-    return r;
+    return rt_autorelease(r);
 }
 
 WynStr *rt_str_upper(WynStr *s)
@@ -162,7 +162,7 @@ WynStr *rt_str_replace(WynStr *s, WynStr *from, WynStr *to)
         pos = at + from->len;
     }
     memcpy(out, s->data + pos, (size_t)(s->len - pos));
-    return r;
+    return rt_autorelease(r);
 }
 
 /* ------------------------------------------------------- splitting apart */
@@ -236,5 +236,5 @@ WynStr *rt_str_reverse(WynStr *s)
         memcpy(out, p, (size_t)n);
         p += n;
     }
-    return r;
+    return rt_autorelease(r);
 }

@@ -176,7 +176,9 @@ static void task_complete(Task *t)
 
 void rt_task_run_body(Coro *co, Task *t)
 {
+    wyn_int mark = rt_pool_mark();
     t->fn(t->args, t->result);
+    rt_pool_drain(mark);
     task_complete(t);
 }
 

@@ -90,6 +90,39 @@ WYN_NORETURN void rt_unwrap_fail(wyn_loc loc, const char *what);
 void *rt_alloc(wyn_int size);          /* zeroed; panics when out of memory */
 void *rt_realloc(void *p, wyn_int size);
 void *rt_box(const void *src, wyn_int size); /* heap copy (recursive enums) */
+
+/* Reclaiming strings (runtime/README.md, "Memory").  A string with rc > 0
+ * is *counted*: it is reachable only from the current task's autorelease
+ * pool and from local variables of that task, never from a heap object,
+ * so its count is touched by one thread only (plain, non-atomic).  rc < 0
+ * is immortal: literals, and every string that was stored anywhere else
+ * (array, map, struct, closure, global, channel, task) -- the code
+ * generator pins those with wyn_str_pin.  Fresh strings made by the hot
+ * string functions start with rc 1 owned by the pool; rt_pool_drain(mark)
+ * releases what was registered since rt_pool_mark(). */
+wyn_int rt_pool_mark(void);
+void rt_pool_drain(wyn_int mark);
+void rt_str_free(WynStr *s);
+static inline WynStr *wyn_str_pin(WynStr *s)
+{
+    if (s && *(wyn_int *)s > 0)
+        *(wyn_int *)s = -1;
+    return s;
+}
+static inline void wyn_str_release(WynStr *s)
+{
+    if (s && *(wyn_int *)s > 0 && --*(wyn_int *)s == 0)
+        rt_str_free(s);
+}
+/* *slot = v for a local variable that owns its value. */
+static inline void wyn_str_set(WynStr **slot, WynStr *v)
+{
+    WynStr *old = *slot;
+    if (v && *(wyn_int *)v > 0)
+        ++*(wyn_int *)v;
+    *slot = v;
+    wyn_str_release(old);
+}
 void *memcpy(void *dst, const void *src, unsigned long n);
 void *memmove(void *dst, const void *src, unsigned long n);
 void *memset(void *dst, int c, unsigned long n);

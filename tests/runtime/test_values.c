@@ -239,7 +239,7 @@ static void test_string_basics(void)
     CHECK_STR(rt_str_empty(), "");
     CHECK_STR(rt_str_cstr(NULL), "");
     CHECK_STR(rt_str_new("abc", 3), "abc");
-    CHECK(rt_str_new("abc", 3)->rc == 1);
+    CHECK(rt_str_new("abc", 3)->rc == -2 /* RT_RC_FRESH: immortal until autoreleased */);
     CHECK_STR(rt_str_concat(S("foo"), S("bar")), "foobar");
     CHECK_STR(rt_str_concat(S(""), S("bar")), "bar");
     CHECK_STR(rt_str_concat(S("foo"), S("")), "foo");
