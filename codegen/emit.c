@@ -360,11 +360,54 @@ static void emit_for(Buf *b, Node *s)
     } else {
         buf_puts(b, "{ { ");
     }
-    buf_printf(b, "rt_pool_drain(_pm%d); ", mark);
+    if (mark)
+        buf_printf(b, "rt_pool_drain(_pm%d); ", mark);
     emit_block_body(b, s->b);
     buf_puts(b, "} ");
     if (s->op != 1)
         buf_puts(b, "} ");
+}
+
+/* Can running this subtree put temporaries in the autorelease pool?
+ * Strings are the only pooled values: any string-valued expression other
+ * than a literal or a variable read, or a call into user code (which may
+ * make them) counts.  Spawned calls run in their own task and pool.  Loops
+ * that cannot pool anything skip the per-iteration drain. */
+static int may_pool(Node *n)
+{
+    if (!n)
+        return 0;
+    switch (n->kind) {
+    case N_STR: case N_INT: case N_FLOAT: case N_BOOL: case N_NONE:
+        return 0;
+    case N_IDENT:
+        return 0;
+    case N_SPAWN:
+        /* the call runs elsewhere; its arguments are evaluated here */
+        for (int i = 0; n->a && i < n->a->list.len; i++)
+            if (may_pool(n->a->list.items[i]))
+                return 1;
+        return 0;
+    case N_LAMBDA:
+        return 0; /* creating a closure pools nothing; its calls are calls */
+    case N_CALL:
+        if (n->op != CALL_BUILTIN && n->op != CALL_VARIANT)
+            return 1;
+        break;
+    default:
+        break;
+    }
+    if (n->type && type_prune(n->type)->kind == TY_STR && n->kind != N_MEMBER && n->kind != N_INDEX)
+        return 1;
+    if (may_pool(n->a) || may_pool(n->b) || may_pool(n->c) || may_pool(n->d))
+        return 1;
+    for (int i = 0; i < n->list.len; i++)
+        if (may_pool(n->list.items[i]))
+            return 1;
+    for (int i = 0; i < n->list2.len; i++)
+        if (may_pool(n->list2.items[i]))
+            return 1;
+    return 0;
 }
 
 static void emit_parallel(Buf *b, Node *s)
@@ -529,6 +572,14 @@ void emit_stmt(Buf *b, Node *s)
         }
         break;
     case N_WHILE: {
+        if (!may_pool(s)) {
+            buf_puts(b, "while (");
+            emit_expr(b, s->a);
+            buf_puts(b, ") { ");
+            emit_block_body(b, s->b);
+            buf_puts(b, "} ");
+            break;
+        }
         int k = new_tmp();
         buf_printf(b, "{ wyn_int _pm%d = rt_pool_mark(); while (", k);
         emit_expr(b, s->a);
@@ -538,6 +589,11 @@ void emit_stmt(Buf *b, Node *s)
         break;
     }
     case N_FOR: {
+        if (!may_pool(s)) {
+            for_mark = 0;
+            emit_for(b, s);
+            break;
+        }
         int k = new_tmp();
         buf_printf(b, "{ wyn_int _pm%d = rt_pool_mark(); ", k);
         for_mark = k;
