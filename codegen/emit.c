@@ -839,10 +839,11 @@ void emit_c_string_lit(Buf *b, const char *s)
     buf_puts(b, "\"");
 }
 
-char *emit_program(Program *prog)
+char *emit_program(Program *prog, int for_tcc)
 {
     memset(&em, 0, sizeof em);
     em.prog = prog;
+    em.for_tcc = for_tcc;
     /* resolve every remaining inference variable first */
     for (int i = 0; i < prog->fns.len; i++) {
         FnInfo *f = prog->fns.items[i];

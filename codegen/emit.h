@@ -11,7 +11,10 @@
 
 typedef int wyn_loc_t;
 
-/* Returns the generated C (malloc'd, NUL-terminated). */
-char *emit_program(Program *prog);
+/* Returns the generated C (malloc'd, NUL-terminated).  for_tcc: the text
+ * is only for libtcc, which evaluates operands and arguments left to
+ * right, so no temporaries are needed to fix the order (gcc evaluates
+ * arguments right to left). */
+char *emit_program(Program *prog, int for_tcc);
 
 #endif

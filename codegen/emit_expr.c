@@ -49,6 +49,8 @@ Node *temp_ident(Node *orig, const char *cname)
  * replacing them with temporaries, and returns 1 (caller closes "; })"). */
 static int sequence_operands(Buf *b, Node **ops[], int n)
 {
+    if (em.for_tcc)
+        return 0;
     int complex = 0;
     for (int i = 0; i < n; i++)
         if (!is_simple(*ops[i]))

@@ -18,6 +18,7 @@ typedef struct Emitter {
     Buf globals;   /* globals and string literals */
     Buf code;      /* function bodies */
     Buf fn_extra;  /* extra locals of the function being emitted */
+    int for_tcc;   /* output only for libtcc: its evaluation order is already left to right */
     FnInfo *fn;    /* function being emitted */
     int tmp;       /* counter for temporaries and labels */
     VEC(const char *) done_types;  /* mangled names already emitted */

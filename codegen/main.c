@@ -63,8 +63,9 @@ static char *load_source(const char *path, int *len)
 
 static Program *last_program; /* for wyn build: the libraries it names */
 
-/* Front end + emitter; exits 1 on compile errors. */
-static char *compile(const char *path, const char *text, int len)
+/* Front end + emitter; exits 1 on compile errors.  for_tcc: the C is
+ * only for the in-memory compiler (see emit_program). */
+static char *compile_for(const char *path, const char *text, int len, int for_tcc)
 {
     Program *prog = check_program(!strcmp(path, "-") ? "<stdin>" : path, text, len);
     last_program = prog;
@@ -74,7 +75,17 @@ static char *compile(const char *path, const char *text, int len)
             fprintf(stderr, "%d errors\n", n);
         exit(1);
     }
-    return emit_program(prog);
+    return emit_program(prog, for_tcc);
+}
+
+static char *compile(const char *path, const char *text, int len)
+{
+    return compile_for(path, text, len, 0);
+}
+
+static char *compile_jit(const char *path, const char *text, int len)
+{
+    return compile_for(path, text, len, 1);
 }
 
 /* Directory holding the running wyn executable. */
@@ -206,7 +217,7 @@ int main(int argc, char **argv)
             fputs("wyn: -e needs a program\n", stderr);
             return 1;
         }
-        char *c = compile("<-e>", argv[2], (int)strlen(argv[2]));
+        char *c = compile_jit("<-e>", argv[2], (int)strlen(argv[2]));
         argv[2] = "<-e>";
         return jit_run(c, argc - 2, argv + 2);
     }
@@ -279,6 +290,6 @@ int main(int argc, char **argv)
     }
     int len;
     char *text = load_source(argv[first], &len);
-    char *c = compile(argv[first], text, len);
+    char *c = compile_jit(argv[first], text, len);
     return jit_run(c, argc - first, argv + first);
 }
