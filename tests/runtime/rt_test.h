@@ -27,7 +27,7 @@ static const char *const rt_test_files[] = { "test.wyn" };
 /* Runs entry as a Wyn main under rt_main; returns its status. */
 static inline int rt_test_run(wyn_int (*entry)(void))
 {
-    WynProgram p = { rt_test_files, 1, entry };
+    WynProgram p = { .files = rt_test_files, .nfiles = 1, .entry = entry };
     char *argv[] = { (char *)"test.wyn", NULL };
     return rt_main(&p, 1, argv);
 }

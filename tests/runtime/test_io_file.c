@@ -7,9 +7,18 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "rt_test.h"
+#include "io_test.h"
 #include "io_internal.h"
 
 static WynStr *S(const char *s) { return rt_str_cstr(s); }
+
+static void call_void(void *fn) { ((void (*)(void))fn)(); }
+
+/* Runs fn in a child process; its stderr goes into errbuf. */
+static int in_child(void (*fn)(void), char *errbuf, size_t errlen)
+{
+    return fork_capture(call_void, (void *)fn, errbuf, errlen);
+}
 
 static int streq(WynStr *a, const char *b)
 {
@@ -25,30 +34,6 @@ static WynStr *P(const char *name)
     return S(p);
 }
 
-static int in_child(void (*fn)(void), char *errbuf, size_t errlen)
-{
-    int p[2];
-    if (pipe(p) < 0)
-        return -1;
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid == 0) {
-        dup2(p[1], 2);
-        close(p[0]);
-        fn();
-        _exit(0);
-    }
-    close(p[1]);
-    size_t n = 0;
-    ssize_t r;
-    while (n + 1 < errlen && (r = read(p[0], errbuf + n, errlen - 1 - n)) > 0)
-        n += (size_t)r;
-    errbuf[n] = 0;
-    close(p[0]);
-    int st;
-    waitpid(pid, &st, 0);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
 
 static void read_missing(void) { rt_file_read(P("missing.txt"), WYN_LOC(0, 3)); }
 static void write_in_missing_dir(void) { rt_file_write(P("no/such/x"), S("x"), WYN_LOC(0, 4)); }

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "rt_test.h"
+#include "io_test.h"
 #include "io_internal.h"
 
 static WynStr *S(const char *s) { return rt_str_cstr(s); }
@@ -23,37 +24,14 @@ static WynStr *hdr(WynMap *m, const char *k)
     return v ? *v : NULL;
 }
 
-/* Open sockets (sanitizers keep pipes and files of their own). */
-static int count_fds(void)
-{
-    DIR *d = opendir("/proc/self/fd");
-    int n = 0;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        char p[300], l[300];
-        snprintf(p, sizeof p, "/proc/self/fd/%s", e->d_name);
-        ssize_t k = readlink(p, l, sizeof l - 1);
-        if (k > 0 && !strncmp(l, "socket:", 7))
-            n++;
-    }
-    closedir(d);
-    return n;
-}
 
-static void dump_fds(void)
+
+static void run_program(void *fn) { _exit(rt_test_run((wyn_int (*)(void))fn)); }
+
+/* Runs a Wyn-style entry under rt_main in a child; stderr into err. */
+static int child(wyn_int (*fn)(void), char *err, size_t errlen)
 {
-    DIR *d = opendir("/proc/self/fd");
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        char p[300], l[300];
-        snprintf(p, sizeof p, "/proc/self/fd/%s", e->d_name);
-        ssize_t n = readlink(p, l, sizeof l - 1);
-        if (n > 0) {
-            l[n] = 0;
-            fprintf(stderr, "  fd %s -> %s\n", e->d_name, l);
-        }
-    }
-    closedir(d);
+    return fork_capture(run_program, (void *)fn, err, errlen);
 }
 
 /* ------------------------------------------------------------ parser */
@@ -454,29 +432,6 @@ static wyn_int e_accept_closed(void)
     return 0;
 }
 
-static int child(wyn_int (*fn)(void), char *err, size_t errlen)
-{
-    int p[2];
-    if (pipe(p) < 0)
-        return -1;
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid == 0) {
-        dup2(p[1], 2);
-        close(p[0]);
-        _exit(rt_test_run(fn));
-    }
-    close(p[1]);
-    size_t n = 0;
-    ssize_t r;
-    while (n + 1 < errlen && (r = read(p[0], err + n, errlen - 1 - n)) > 0)
-        n += (size_t)r;
-    err[n] = 0;
-    close(p[0]);
-    int st;
-    waitpid(pid, &st, 0);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
 
 int main(void)
 {

@@ -7,6 +7,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "rt_test.h"
+#include "io_test.h"
+#define in_child fork_capture
 #include "io_internal.h"
 
 static WynStr *S(const char *s) { return rt_str_cstr(s); }
@@ -25,30 +27,6 @@ static const char *parse_err(const char *text)
 }
 
 /* Runs fn in a child; returns its exit status and stderr text. */
-static int in_child(void (*fn)(void *), void *arg, char *errbuf, size_t errlen)
-{
-    int p[2];
-    if (pipe(p) < 0)
-        return -1;
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid == 0) {
-        dup2(p[1], 2);
-        close(p[0]);
-        fn(arg);
-        _exit(0);
-    }
-    close(p[1]);
-    size_t n = 0;
-    ssize_t r;
-    while (n + 1 < errlen && (r = read(p[0], errbuf + n, errlen - 1 - n)) > 0)
-        n += (size_t)r;
-    errbuf[n] = 0;
-    close(p[0]);
-    int st;
-    waitpid(pid, &st, 0);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
 
 static void do_parse(void *a) { rt_json_parse(S(a), WYN_LOC(0, 7)); }
 static void do_get_int_str(void *a)
