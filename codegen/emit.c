@@ -101,12 +101,10 @@ void emit_block_body(Buf *b, Node *block)
         emit_stmt(b, block);
         return;
     }
-    int base = em.defers.len;
+    /* defers inside nested blocks are registered at run time (the checker
+     * turned them into closures), so a block has nothing to run at its end */
     for (int i = 0; i < block->list.len; i++)
         emit_stmt(b, block->list.items[i]);
-    /* defers of a nested block run at function exit; keep them registered
-     * only for blocks that are function bodies (handled by the caller) */
-    (void)base;
 }
 
 static int same_variable(Node *a, Node *b)

@@ -506,7 +506,6 @@ void emit_expr_block_value(Buf *b, Node *block, const char *result)
         return;
     }
     buf_puts(b, "{ ");
-    int base = em.defers.len;
     for (int i = 0; i < block->list.len; i++) {
         Node *s = block->list.items[i];
         if (i == block->list.len - 1 && s->kind == N_EXPR_STMT && result && !type_is_void(s->a->type)) {
@@ -517,7 +516,6 @@ void emit_expr_block_value(Buf *b, Node *block, const char *result)
             emit_stmt(b, s);
         }
     }
-    emit_defers_to(b, base);
     buf_puts(b, "} ");
 }
 

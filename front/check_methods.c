@@ -395,8 +395,6 @@ Type *check_builtin_method(Node *call, Node *recv, Type *rt, const char *name, T
     case TY_CHAN: r = chan_method(call, t, name); break;
     case TY_NATIVE: {
         call->sval = arena_printf("%s.%s", t->name, name);
-        Type *str_arg[] = { ty_str };
-        (void)str_arg;
         if (!strcmp(t->name, "Listener") || !strcmp(t->name, "HttpServer")) {
             if (!strcmp(name, "port")) { argc_ok(call, name, 0, 0); r = ty_int; }
             else if (!strcmp(name, "close")) { argc_ok(call, name, 0, 0); r = ty_void; }
