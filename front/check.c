@@ -73,6 +73,54 @@ Sym *scope_lookup(const char *name, Node *use)
     return NULL;
 }
 
+/* Edit distance, capped: enough to suggest a near miss for a typo. */
+static int edit_distance(const char *a, const char *b)
+{
+    int la = (int)strlen(a), lb = (int)strlen(b);
+    if (la > 40 || lb > 40 || abs(la - lb) > 2)
+        return 99;
+    int d[41][41];
+    for (int i = 0; i <= la; i++)
+        d[i][0] = i;
+    for (int j = 0; j <= lb; j++)
+        d[0][j] = j;
+    for (int i = 1; i <= la; i++)
+        for (int j = 1; j <= lb; j++) {
+            int best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            if (d[i - 1][j] + 1 < best) best = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < best) best = d[i][j - 1] + 1;
+            d[i][j] = best;
+        }
+    return d[la][lb];
+}
+
+/* " (did you mean 'total'?)" for the closest visible name, or "". */
+const char *suggest_name(const char *name)
+{
+    static const char *const builtins[] = { "print", "println", "len", "str", "int", "float",
+        "range", "zip", "input", "exit", "panic", "assert", "await_all", "await_any", "channel", NULL };
+    const char *best = NULL;
+    int best_d = strlen(name) <= 3 ? 1 : 2;
+    best_d++;
+    for (Scope *sc = ck.scope; sc; sc = sc->parent)
+        for (int i = 0; i < sc->syms.len; i++) {
+            const char *cand = sc->syms.items[i]->name;
+            int d = edit_distance(name, cand);
+            if (d < best_d && strcmp(cand, name)) {
+                best_d = d;
+                best = cand;
+            }
+        }
+    for (int i = 0; builtins[i]; i++) {
+        int d = edit_distance(name, builtins[i]);
+        if (d < best_d) {
+            best_d = d;
+            best = builtins[i];
+        }
+    }
+    return best ? arena_printf(" (did you mean '%s'?)", best) : "";
+}
+
 const char *unique_cname(const char *prefix, const char *name)
 {
     static VEC(const char *) used;

@@ -469,7 +469,7 @@ static Type *builtin_global_call(Node *n, const char *name, Type *expected)
         arg(n, 0, want, name);
         return rt;
     }
-    ERR(n->a, "unknown name '%s'", name);
+    ERR(n->a, "unknown name '%s'%s", name, suggest_name(name));
     check_rest(n, 0);
     return ty_error;
 }

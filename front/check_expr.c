@@ -892,7 +892,7 @@ static Type *check_ident(Node *n, Type *expected)
         if (!strcmp(n->name, "_"))
             ERR(n, "'_' can only be assigned to");
         else
-            ERR(n, "unknown name '%s'", n->name);
+            ERR(n, "unknown name '%s'%s", n->name, suggest_name(n->name));
         return ty_error;
     }
     n->sym = s;

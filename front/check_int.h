@@ -49,6 +49,8 @@ void check_stmt(Node *s);
 void check_fn_body(FnInfo *f);
 Scope *fn_top_scope(void);
 const char *unique_cname(const char *prefix, const char *name);
+/* " (did you mean 'x'?)" for a near miss among visible names, or "". */
+const char *suggest_name(const char *name);
 Type *builtin_struct_type(const char *name);
 /* Task, Math, File, ...: names of the built-in library modules. */
 int is_builtin_module_name(const char *n);
