@@ -359,6 +359,53 @@ static Type *chan_method(Node *n, Type *t, const char *name)
     return NULL;
 }
 
+/* Method names per receiver kind, for "did you mean" hints. */
+static const char *method_hint(Type *t, const char *name)
+{
+    static const char *const str_names[] = { "len", "upper", "lower", "trim", "trim_start", "trim_end",
+        "contains", "starts_with", "ends_with", "index_of", "replace", "split", "lines", "chars", "bytes",
+        "reverse", "slice", "repeat", "to_int", "to_float", "format", "is_empty", "to_string", NULL };
+    static const char *const arr_names[] = { "len", "push", "pop", "insert", "remove", "contains", "index_of",
+        "first", "last", "slice", "reverse", "sort", "sorted", "sort_by", "map", "filter", "reduce", "any",
+        "all", "find", "sum", "min", "max", "average", "join", "unique", "flatten", "is_empty", "clear",
+        "to_string", NULL };
+    static const char *const map_names[] = { "get", "has", "remove", "keys", "values", "len", "is_empty",
+        "to_string", NULL };
+    static const char *const num_names[] = { "to_string", "to_float", "to_int", "abs", "pow", "min", "max",
+        "round", "floor", "ceil", "sqrt", NULL };
+    static const char *const opt_names[] = { "unwrap", "unwrap_or", "is_some", "is_none", "is_ok", "is_err",
+        "unwrap_err", "expect", "to_string", NULL };
+    const char *const *names = NULL;
+    switch (type_prune(t)->kind) {
+    case TY_STR: names = str_names; break;
+    case TY_ARRAY: names = arr_names; break;
+    case TY_MAP: names = map_names; break;
+    case TY_INT: case TY_FLOAT: names = num_names; break;
+    case TY_OPT: case TY_RESULT: names = opt_names; break;
+    default: return "";
+    }
+    const char *best = NULL;
+    size_t best_d = 3;
+    for (int i = 0; names[i]; i++) {
+        /* cheap distance: common prefix/suffix mismatch count */
+        const char *a = name, *b = names[i];
+        size_t la = strlen(a), lb = strlen(b);
+        if ((la > lb ? la - lb : lb - la) > 2)
+            continue;
+        size_t pre = 0, suf = 0;
+        while (pre < la && pre < lb && a[pre] == b[pre])
+            pre++;
+        while (suf < la - pre && suf < lb - pre && a[la - 1 - suf] == b[lb - 1 - suf])
+            suf++;
+        size_t d = (la > lb ? la : lb) - pre - suf;
+        if (d < best_d) {
+            best_d = d;
+            best = b;
+        }
+    }
+    return best ? arena_printf(" (did you mean '%s'?)", best) : "";
+}
+
 static const char *kind_prefix(Type *t)
 {
     switch (t->kind) {
@@ -444,7 +491,7 @@ Type *check_builtin_method(Node *call, Node *recv, Type *rt, const char *name, T
         break;
     }
     if (!r) {
-        ERR(call, "%s has no method '%s'", type_str(t), name);
+        ERR(call, "%s has no method '%s'%s", type_str(t), name, method_hint(t, name));
         for (int i = 0; i < call->list.len; i++)
             if (!call->list.items[i]->type)
                 check_expr(&call->list.items[i], NULL);
