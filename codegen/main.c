@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -130,6 +131,13 @@ static int write_file(const char *path, const char *text)
 
 static int cmd_build(const char *path, const char *out, const char *opt)
 {
+    /* the linker replaces its output file: never let that be a device
+     * such as /dev/null (as root it would really be replaced) */
+    struct stat st;
+    if (stat(out, &st) == 0 && !S_ISREG(st.st_mode)) {
+        fprintf(stderr, "wyn: refusing to write the executable over %s (not a regular file)\n", out);
+        return 1;
+    }
     int len;
     char *text = load_source(path, &len);
     char *c = compile(path, text, len);

@@ -47,6 +47,10 @@ printf 'extern "libz.so.1" { fn zlibVersion() -> string }\nprintln(zlibVersion()
 check "built binary with a library" "true" "$("$tmp/z.exe")"
 ldd "$tmp/z.exe" | grep -q 'libz\.so\.1' || { echo "FAIL wyn build did not link libz.so.1"; fails=$((fails + 1)); }
 
+# the linker would replace a device given as the output: refused
+"$WYN" build "$tmp/p.wyn" -o /dev/null 2>"$tmp/err"; check "build -o /dev/null refused" 1 $?
+[[ -c /dev/null ]] || { echo "FAIL /dev/null is no longer a device"; fails=$((fails + 1)); }
+
 printf '#!/usr/bin/env wyn\nprintln("shebang")\n' >"$tmp/s.wyn"
 chmod +x "$tmp/s.wyn"
 check "shebang script" "shebang" "$(PATH="$(dirname "$WYN"):$PATH" "$tmp/s.wyn")"
