@@ -700,17 +700,9 @@ Type *check_member(Node *n, Type *expected)
         }
         if (s && s->kind == SYM_TYPE && s->tgen->node->kind == N_ENUM) {
             TypeDecl *td = instantiate_type(s->tgen, NULL, 0, obj);
-            for (int i = 0; i < td->variants.len; i++)
-                if (!strcmp(td->variants.items[i].name, n->name)) {
-                    if (td->variants.items[i].npayload)
-                        ERR(n, "variant %s needs %d value(s)", n->name, td->variants.items[i].npayload);
-                    n->op = MEM_VARIANT;
-                    n->aux = td;
-                    n->ival = i;
-                    Type *t = type_new(TY_ENUM);
-                    t->decl = td;
-                    return t;
-                }
+            Type *vt = variant_value(n, td, n->name);
+            if (vt)
+                return vt;
             ERR(n, "enum %s has no variant '%s'", td->name, n->name);
             return ty_error;
         }

@@ -870,25 +870,35 @@ static Type *check_comprehension(Node *n)
     return type_array(t);
 }
 
+/* A variant used as a value without a payload (`Dot`, `Color.Red`):
+ * records it on n and returns the enum type, or NULL if td has no such
+ * variant. */
+Type *variant_value(Node *n, TypeDecl *td, const char *name)
+{
+    for (int v = 0; v < td->variants.len; v++) {
+        if (strcmp(td->variants.items[v].name, name))
+            continue;
+        if (td->variants.items[v].npayload)
+            ERR(n, "variant %s needs %d value(s)", name, td->variants.items[v].npayload);
+        n->op = MEM_VARIANT;
+        n->aux = td;
+        n->ival = v;
+        Type *t = type_new(TY_ENUM);
+        t->decl = td;
+        return t;
+    }
+    return NULL;
+}
+
 static Type *check_ident(Node *n, Type *expected)
 {
     Sym *s = scope_lookup(n->name, n);
     if (!s) {
         /* bare enum variant without payload, e.g. `Dot` */
         TypeDecl *td = find_bare_variant(n->name, expected, n);
-        if (td) {
-            for (int v = 0; v < td->variants.len; v++)
-                if (!strcmp(td->variants.items[v].name, n->name)) {
-                    if (td->variants.items[v].npayload)
-                        ERR(n, "variant %s needs %d value(s)", n->name, td->variants.items[v].npayload);
-                    n->op = MEM_VARIANT;
-                    n->aux = td;
-                    n->ival = v;
-                    Type *t = type_new(TY_ENUM);
-                    t->decl = td;
-                    return t;
-                }
-        }
+        Type *vt = td ? variant_value(n, td, n->name) : NULL;
+        if (vt)
+            return vt;
         if (!strcmp(n->name, "_"))
             ERR(n, "'_' can only be assigned to");
         else

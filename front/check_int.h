@@ -71,5 +71,6 @@ Type *check_call(Node *n, Type *expected);
 Type *check_member(Node *n, Type *expected);
 Type *check_builtin_method(Node *call, Node *recv, Type *rt, const char *name, Type *expected);
 TypeDecl *find_bare_variant(const char *name, Type *expected, Node *where);
+Type *variant_value(Node *n, TypeDecl *td, const char *name);
 
 #endif

@@ -540,6 +540,19 @@ static void conn_close(IoObj *c)
     io_end(c);
 }
 
+/* Closes a list (linked by qnext) of connections already unlinked from
+ * their server, outside the server's lock. */
+static void close_victims(IoObj *victims)
+{
+    while (victims) {
+        IoObj *c = victims;
+        victims = c->qnext;
+        atomic_fetch_add(&c->state, 2);   /* a use, so io_end runs io_final */
+        io_close(c);
+        io_end(c);
+    }
+}
+
 /* Best-effort error response on a connection about to be closed. */
 static void send_error(IoObj *c, int status)
 {
@@ -745,13 +758,7 @@ static void sweep(HServer *hs)
         }
     }
     pthread_mutex_unlock(&hs->mu);
-    while (victims) {
-        IoObj *c = victims;
-        victims = c->qnext;
-        atomic_fetch_add(&c->state, 2);
-        io_close(c);
-        io_end(c);
-    }
+    close_victims(victims);
 }
 
 /* One round of the poller: waits up to a second for the server's epoll
@@ -1080,13 +1087,7 @@ void io_http_final(IoObj *o)
     int epfd = hs->epfd, evfd = hs->evfd;
     hs->epfd = hs->evfd = -1;
     pthread_mutex_unlock(&hs->mu);
-    while (victims) {
-        IoObj *c = victims;
-        victims = c->qnext;
-        atomic_fetch_add(&c->state, 2);
-        io_close(c);
-        io_end(c);
-    }
+    close_victims(victims);
     if (o->fd >= 0)
         close(o->fd);
     close(epfd);
