@@ -88,7 +88,7 @@ void emit_defers_to(Buf *b, int base)
             int k = (int)(intptr_t)d->aux;
             buf_printf(b, "if (_dd%d) { for (wyn_int _i = _dd%d->len - 1; _i >= 0; _i--) { "
                           "WynFn _f = ((WynFn *)_dd%d->data)[_i]; ((void (*)(void *))_f.fn)(_f.env); } "
-                          "_dd%d->len = 0; } ", k, k, k, k);
+                          "rt_release_arr(_dd%d); _dd%d = 0; } ", k, k, k, k, k);
         } else {
             emit_stmt(b, d->a);
         }
@@ -142,34 +142,110 @@ static int emit_map_count_idiom(Buf *b, Node *target, Node *value)
     return 1;
 }
 
-/* A string local of the function being emitted owns a counted reference
- * to its value when assigned by var/assignment (wyn_str_set); other
- * bindings store pinned strings, which the release at exit ignores. */
-static int owned_str(Sym *s)
+/* Ownership (emit_rc.c): every local of a counted type owns its value
+ * (assigned through rcset, released when the function returns), and so
+ * does a parameter the function assigns to or calls a method on
+ * (rc_owned: retained on entry); other parameters are borrowed. */
+static int is_param(Sym *s, FnInfo *f)
 {
-    if (!s || s->kind != SYM_LOCAL || !em.fn || type_prune(s->type)->kind != TY_STR)
-        return 0;
-    for (int i = 0; i < em.fn->locals.len; i++)
-        if (em.fn->locals.items[i] == s)
-            return 1;
+    for (int i = 0; i < f->nparams; i++)
+        if (f->param_syms[i] == s)
+            return !(i == 0 && f->is_method);
     return 0;
 }
 
-static void release_owned_strs(Buf *b, FnInfo *f)
+/* The variable at the root of a place: xs in xs[i].f, p in p.x. */
+static Sym *place_root(Node *n)
+{
+    while (n && (n->kind == N_INDEX || n->kind == N_MEMBER))
+        n = n->a;
+    return n && n->kind == N_IDENT ? n->sym : NULL;
+}
+
+static void mark_owned_params(Node *n, FnInfo *f)
+{
+    if (!n)
+        return;
+    Sym *root = NULL;
+    if (n->kind == N_ASSIGN) {
+        root = place_root(n->a);
+        for (int i = 0; i < n->list.len; i++) {
+            Sym *r = place_root(n->list.items[i]);
+            if (r && is_param(r, f))
+                r->rc_owned = 1;
+        }
+    } else if (n->kind == N_INCDEC) {
+        root = place_root(n->a);
+    } else if (n->kind == N_CALL && n->op == CALL_METHOD && n->a && n->a->kind == N_MEMBER) {
+        root = place_root(n->a->a);
+    }
+    if (root && is_param(root, f))
+        root->rc_owned = 1;
+    if (n->kind == N_LAMBDA)
+        return; /* its own function */
+    mark_owned_params(n->a, f);
+    mark_owned_params(n->b, f);
+    mark_owned_params(n->c, f);
+    mark_owned_params(n->d, f);
+    for (int i = 0; i < n->list.len; i++)
+        mark_owned_params(n->list.items[i], f);
+    for (int i = 0; i < n->list2.len; i++)
+        mark_owned_params(n->list2.items[i], f);
+}
+
+static int owned_param(FnInfo *f, int i)
+{
+    return !(i == 0 && f->is_method) && f->param_syms && f->param_syms[i] &&
+           f->param_syms[i]->rc_owned && type_managed(f->params[i]);
+}
+
+/* Releases what the function's variables own (every exit runs this). */
+static void release_locals(Buf *b, FnInfo *f)
 {
     for (int i = 0; i < f->locals.len; i++) {
         Sym *s = f->locals.items[i];
-        if (type_prune(s->type)->kind == TY_STR)
-            buf_printf(b, "wyn_str_release(%s); ", s->cname);
+        emit_drop_var(b, s->type, s->cname);
     }
+    for (int i = 0; i < f->nparams; i++)
+        if (owned_param(f, i))
+            emit_drop_var(b, f->params[i], f->param_syms[i]->cname);
 }
 
-static int has_owned_strs(FnInfo *f)
+static int has_owned_locals(FnInfo *f)
 {
     for (int i = 0; i < f->locals.len; i++)
-        if (type_prune(f->locals.items[i]->type)->kind == TY_STR)
+        if (type_managed(f->locals.items[i]->type))
+            return 1;
+    for (int i = 0; i < f->nparams; i++)
+        if (owned_param(f, i))
             return 1;
     return 0;
+}
+
+/* Everything an early exit must do before `return`: defers, futures,
+ * variables. */
+void emit_function_exit(Buf *b)
+{
+    emit_defers_to(b, em.defer_base);
+    release_private_futures(b, em.fn);
+    release_locals(b, em.fn);
+}
+
+/* return VALUE: the value is retained before the variables are released,
+ * then handed to the pool, so the caller gets it borrowed like any other
+ * expression's value. */
+void emit_return_value(Buf *b, Type *rt, Node *value)
+{
+    int k = new_tmp();
+    buf_printf(b, "{ %s _ret%d = ", ctype(rt), k);
+    emit_owned(b, rt, value);
+    buf_puts(b, "; ");
+    emit_function_exit(b);
+    const char *aut = rc_auto(rt);
+    if (aut)
+        buf_printf(b, "return %s(_ret%d); } ", aut, k);
+    else
+        buf_printf(b, "return _ret%d; } ", k);
 }
 
 static void emit_assign_to(Buf *b, Node *target, Node *value, int op)
@@ -190,14 +266,6 @@ static void emit_assign_to(Buf *b, Node *target, Node *value, int op)
     }
     if (op == T_ASSIGN && emit_map_count_idiom(b, target, value))
         return;
-    if (target->kind == N_IDENT && owned_str(target->sym) && (op == T_ASSIGN || op == T_PLUSEQ)) {
-        buf_printf(b, "wyn_str_set(&%s, ", target->sym->cname);
-        if (op == T_PLUSEQ)
-            buf_printf(b, "rt_str_concat(%s, ", target->sym->cname);
-        emit_expr_safe(b, value);
-        buf_puts(b, op == T_PLUSEQ ? ")); " : "); ");
-        return;
-    }
     if (op == T_ASSIGN) {
         if (target->kind == N_INDEX) {
             /* the value first: it may grow the array or map being written */
@@ -205,14 +273,18 @@ static void emit_assign_to(Buf *b, Node *target, Node *value, int op)
             buf_printf(b, "{ %s _av%d = ", ctype(tt), k);
             emit_expr(b, value);
             buf_puts(b, "; ");
-            emit_lvalue(b, target, 1);
-            buf_printf(b, " = _av%d; } ", k);
+            Buf lv = {0};
+            emit_lvalue(&lv, target, 1);
+            Node tmp = { .kind = N_IDENT, .type = tt };
+            emit_set(b, tt, arena_printf("&%s", lv.data), temp_ident(&tmp, arena_printf("_av%d", k)));
+            buf_free(&lv);
+            buf_puts(b, "} ");
             return;
         }
-        emit_lvalue(b, target, 1);
-        buf_puts(b, " = ");
-        emit_expr(b, value);
-        buf_puts(b, "; ");
+        Buf lv = {0};
+        emit_lvalue(&lv, target, 1);
+        emit_set(b, tt, arena_printf("&%s", lv.data), value);
+        buf_free(&lv);
         return;
     }
     /* compound: evaluate the target address once */
@@ -223,8 +295,8 @@ static void emit_assign_to(Buf *b, Node *target, Node *value, int op)
     buf_puts(b, "; ");
     const char *lv = arena_printf("(*_lv%d)", k);
     if (tt->kind == TY_STR) {
-        buf_printf(b, "%s = wyn_str_pin(rt_str_concat(%s, ", lv, lv);
-        emit_expr_safe(b, value);
+        buf_printf(b, "wyn_set_str(_lv%d, rt_str_concat(%s, ", k, lv);
+        emit_expr(b, value);
         buf_puts(b, ")); } ");
         return;
     }
@@ -253,8 +325,13 @@ static void emit_var(Buf *b, Node *s)
     Sym **syms = s->aux;
     int n = s->list.len;
     if (!s->a) {
-        for (int i = 0; i < n; i++)
-            buf_printf(b, "%s = %s; ", syms[i]->cname, zero_value(syms[i]->type));
+        for (int i = 0; i < n; i++) {
+            const char *set = rc_set(syms[i]->type);
+            if (set)
+                buf_printf(b, "%s(&%s, %s); ", set, syms[i]->cname, zero_value(syms[i]->type));
+            else
+                buf_printf(b, "%s = %s; ", syms[i]->cname, zero_value(syms[i]->type));
+        }
         return;
     }
     if (n == 1) {
@@ -265,15 +342,7 @@ static void emit_var(Buf *b, Node *s)
             buf_printf(b, "; rt_future_release(%s); %s = _nf%d; } ", syms[0]->cname, syms[0]->cname, k);
             return;
         }
-        if (owned_str(syms[0])) {
-            buf_printf(b, "wyn_str_set(&%s, ", syms[0]->cname);
-            emit_expr_safe(b, s->a);
-            buf_puts(b, "); ");
-            return;
-        }
-        buf_printf(b, "%s = ", syms[0]->cname);
-        emit_expr(b, s->a);
-        buf_puts(b, "; ");
+        emit_set(b, syms[0]->type, arena_printf("&%s", syms[0]->cname), s->a);
         return;
     }
     int k = new_tmp();
@@ -285,7 +354,7 @@ static void emit_var(Buf *b, Node *s)
             buf_puts(b, "; ");
         }
         for (int i = 0; i < n; i++)
-            buf_printf(b, "%s = _m%d_%d; ", syms[i]->cname, k, i);
+            emit_set_text(b, syms[i]->type, syms[i]->cname, arena_printf("_m%d_%d", k, i));
         buf_puts(b, "} ");
         return;
     }
@@ -293,7 +362,7 @@ static void emit_var(Buf *b, Node *s)
     emit_expr(b, s->a);
     buf_puts(b, "; ");
     for (int i = 0; i < n; i++)
-        buf_printf(b, "%s = _u%d.f%d; ", syms[i]->cname, k, i);
+        emit_set_text(b, syms[i]->type, syms[i]->cname, arena_printf("_u%d.f%d", k, i));
     buf_puts(b, "} ");
 }
 
@@ -314,6 +383,8 @@ static void emit_for(Buf *b, Node *s)
         buf_printf(b, ", _n%d = ", k);
         emit_expr(b, it->b);
         buf_printf(b, "; _i%d %s _n%d; _i%d++) { %s = _i%d; ", k, it->ival ? "<=" : "<", k, k, v0, k);
+        if (mark)
+            buf_printf(b, "rt_pool_drain(_pm%d); ", mark);
     } else if (s->op == 2) {
         buf_printf(b, "{ wyn_int _a%d = ", k);
         if (it->list.len >= 2) emit_expr(b, it->list.items[0]); else buf_puts(b, "0");
@@ -324,6 +395,8 @@ static void emit_for(Buf *b, Node *s)
         buf_printf(b, "; if (_s%d == 0) rt_panic(%d, \"range step must not be zero\"); "
                       "for (wyn_int _i%d = _a%d; _s%d > 0 ? _i%d < _b%d : _i%d > _b%d; _i%d += _s%d) { %s = _i%d; ",
                    k, loc_of(it), k, k, k, k, k, k, k, k, k, v0, k);
+        if (mark)
+            buf_printf(b, "rt_pool_drain(_pm%d); ", mark);
     } else if (s->op == 3 || s->op == 5) {
         Type *ct = type_prune(it->type);
         buf_printf(b, "{ WynArr *_c%d = ", k);
@@ -335,41 +408,54 @@ static void emit_for(Buf *b, Node *s)
             emit_expr(b, it);
         }
         const char *et = s->op == 5 ? "WynStr *" : ctype(ct->elem);
-        buf_printf(b, "; for (wyn_int _i%d = 0; _i%d < _c%d->len; _i%d++) { ", k, k, k, k);
+        buf_puts(b, "; ");
+        /* the mark after the iterable: a fresh iterable must outlive the drains */
+        if (mark)
+            buf_printf(b, "wyn_int _pm%d = rt_pool_mark(); ", mark);
+        buf_printf(b, "for (wyn_int _i%d = 0; _i%d < _c%d->len; _i%d++) { ", k, k, k, k);
+        if (mark)
+            buf_printf(b, "rt_pool_drain(_pm%d); ", mark);
+        const char *elem = arena_printf("((%s *)_c%d->data)[_i%d]", et, k, k);
         if (s->ival) { /* zip pairs */
-            if (v0 && strcmp(vars[0]->name, "_")) buf_printf(b, "%s = ((%s *)_c%d->data)[_i%d].f0; ", v0, et, k, k);
-            if (v1 && strcmp(vars[1]->name, "_")) buf_printf(b, "%s = ((%s *)_c%d->data)[_i%d].f1; ", v1, et, k, k);
+            if (v0 && strcmp(vars[0]->name, "_")) emit_set_text(b, vars[0]->type, v0, arena_printf("%s.f0", elem));
+            if (v1 && strcmp(vars[1]->name, "_")) emit_set_text(b, vars[1]->type, v1, arena_printf("%s.f1", elem));
         } else if (nv == 2) {
             if (strcmp(vars[0]->name, "_")) buf_printf(b, "%s = _i%d; ", v0, k);
-            if (strcmp(vars[1]->name, "_")) buf_printf(b, "%s = ((%s *)_c%d->data)[_i%d]; ", v1, et, k, k);
+            if (strcmp(vars[1]->name, "_")) emit_set_text(b, vars[1]->type, v1, elem);
         } else if (strcmp(vars[0]->name, "_")) {
-            buf_printf(b, "%s = ((%s *)_c%d->data)[_i%d]; ", v0, et, k, k);
+            emit_set_text(b, vars[0]->type, v0, elem);
         }
     } else if (s->op == 4) {
         Type *ct = type_prune(it->type);
         buf_printf(b, "{ WynMap *_c%d = ", k);
         emit_expr(b, it);
-        buf_printf(b, "; for (wyn_int _p%d = rt_map_next(_c%d, 0); _p%d >= 0; _p%d = rt_map_next(_c%d, _p%d + 1)) { ",
+        buf_puts(b, "; ");
+        if (mark)
+            buf_printf(b, "wyn_int _pm%d = rt_pool_mark(); ", mark);
+        buf_printf(b, "for (wyn_int _p%d = rt_map_next(_c%d, 0); _p%d >= 0; _p%d = rt_map_next(_c%d, _p%d + 1)) { ",
                    k, k, k, k, k, k);
+        if (mark)
+            buf_printf(b, "rt_pool_drain(_pm%d); ", mark);
         if (v0 && strcmp(vars[0]->name, "_"))
-            buf_printf(b, "%s = *(%s *)rt_map_key_at(_c%d, _p%d); ", v0, ctype(ct->key), k, k);
+            emit_set_text(b, vars[0]->type, v0, arena_printf("*(%s *)rt_map_key_at(_c%d, _p%d)", ctype(ct->key), k, k));
         if (v1 && strcmp(vars[1]->name, "_"))
-            buf_printf(b, "%s = *(%s *)rt_map_val_at(_c%d, _p%d); ", v1, ctype(ct->elem), k, k);
+            emit_set_text(b, vars[1]->type, v1, arena_printf("*(%s *)rt_map_val_at(_c%d, _p%d)", ctype(ct->elem), k, k));
     } else {
         buf_puts(b, "{ { ");
+        if (mark)
+            buf_printf(b, "rt_pool_drain(_pm%d); ", mark);
     }
-    if (mark)
-        buf_printf(b, "rt_pool_drain(_pm%d); ", mark);
     emit_block_body(b, s->b);
     buf_puts(b, "} ");
+    if (mark)
+        buf_printf(b, "rt_pool_drain(_pm%d); ", mark);
     if (s->op != 1)
         buf_puts(b, "} ");
 }
 
 /* Can running this subtree put temporaries in the autorelease pool?
- * Strings are the only pooled values: any string-valued expression other
- * than a literal or a variable read, or a call into user code (which may
- * make them) counts.  Spawned calls run in their own task and pool.  Loops
+ * Any expression of a counted type other than a literal or a variable
+ * read, or a call into user code (which may make them) counts.  Spawned calls run in their own task and pool.  Loops
  * that cannot pool anything skip the per-iteration drain. */
 static int may_pool(Node *n)
 {
@@ -386,8 +472,10 @@ static int may_pool(Node *n)
             if (may_pool(n->a->list.items[i]))
                 return 1;
         return 0;
-    case N_LAMBDA:
-        return 0; /* creating a closure pools nothing; its calls are calls */
+    case N_LAMBDA: {
+        FnInfo *lf = n->aux;
+        return lf && lf->captures.len; /* its environment is pooled */
+    }
     case N_CALL:
         if (n->op != CALL_BUILTIN && n->op != CALL_VARIANT)
             return 1;
@@ -395,7 +483,7 @@ static int may_pool(Node *n)
     default:
         break;
     }
-    if (n->type && type_prune(n->type)->kind == TY_STR && n->kind != N_MEMBER && n->kind != N_INDEX)
+    if (n->type && type_managed(n->type) && n->kind != N_MEMBER && n->kind != N_INDEX)
         return 1;
     if (may_pool(n->a) || may_pool(n->b) || may_pool(n->c) || may_pool(n->d))
         return 1;
@@ -448,11 +536,14 @@ static void emit_parallel(Buf *b, Node *s)
             buf_printf(b, "{ const void *_pr = %s; ", wait);
             Buf lv = {0};
             emit_lvalue(&lv, st->a, 1);
-            buf_printf(b, "if (_pr) %s = *(%s const *)_pr; else { %s = %s; rt_task_cancel(_pf%d_%d); } } ",
-                       lv.data, ctype(rt), lv.data, zero_value(rt), k, i);
+            buf_puts(b, "if (_pr) { ");
+            emit_set_text(b, rt, lv.data, arena_printf("*(%s const *)_pr", ctype(rt)));
+            buf_printf(b, "rt_future_release(_pf%d_%d); } else { ", k, i);
+            emit_set_text(b, rt, lv.data, zero_value(rt));
+            buf_printf(b, "rt_task_cancel(_pf%d_%d); } } ", k, i);
             buf_free(&lv);
         } else {
-            buf_printf(b, "if (!%s) rt_task_cancel(_pf%d_%d); ", wait, k, i);
+            buf_printf(b, "if (!%s) rt_task_cancel(_pf%d_%d); else rt_future_release(_pf%d_%d); ", wait, k, i, k, i);
         }
     }
     buf_puts(b, "} ");
@@ -496,9 +587,12 @@ static void emit_select(Buf *b, Node *s)
             buf_printf(b, "if (_sr%d == WYN_SELECT_TIMEOUT) { ", k);
         else {
             buf_printf(b, "if (_sr%d == %d) { ", k, j++);
+            /* the value received is ours: into the pool, then the variable */
+            if (rc_auto(arm->a->type))
+                buf_printf(b, "_sv%d_%d = %s(_sv%d_%d); ", k, i, rc_auto(arm->a->type), k, i);
             emit_fix_zero(b, arena_printf("_sv%d_%d", k, i), arm->a->type);
             if (arm->sym)
-                buf_printf(b, "%s = _sv%d_%d; ", arm->sym->cname, k, i);
+                emit_set_text(b, arm->sym->type, arm->sym->cname, arena_printf("_sv%d_%d", k, i));
         }
         emit_block_body(b, arm->b);
         buf_puts(b, "} ");
@@ -526,8 +620,10 @@ void emit_stmt(Buf *b, Node *s)
                 Node *t = s->list.items[i];
                 if (t->kind == N_IDENT && !strcmp(t->name, "_"))
                     continue;
-                emit_lvalue(b, t, 1);
-                buf_printf(b, " = _ma%d_%d; ", k, i);
+                Buf lv = {0};
+                emit_lvalue(&lv, t, 1);
+                emit_set_text(b, t->type, lv.data, arena_printf("_ma%d_%d", k, i));
+                buf_free(&lv);
             }
             buf_puts(b, "} ");
         } else {
@@ -545,7 +641,7 @@ void emit_stmt(Buf *b, Node *s)
             break;
         }
         buf_puts(b, "(void)(");
-        emit_expr_safe(b, s->a);
+        emit_expr(b, s->a);
         buf_puts(b, "); ");
         break;
     case N_IF:
@@ -593,10 +689,14 @@ void emit_stmt(Buf *b, Node *s)
             break;
         }
         int k = new_tmp();
-        buf_printf(b, "{ wyn_int _pm%d = rt_pool_mark(); ", k);
+        /* arrays, strings and maps take the mark after their iterable */
+        int late = s->op == 3 || s->op == 4 || s->op == 5;
+        buf_puts(b, "{ ");
+        if (!late)
+            buf_printf(b, "wyn_int _pm%d = rt_pool_mark(); ", k);
         for_mark = k;
         emit_for(b, s);
-        buf_printf(b, "rt_pool_drain(_pm%d); } ", k);
+        buf_puts(b, "} ");
         break;
     }
     case N_BREAK:
@@ -613,7 +713,7 @@ void emit_stmt(Buf *b, Node *s)
             if (s->a) emit_expr(b, s->a); else buf_puts(b, "0");
             buf_puts(b, "; ");
             release_private_futures(b, f);
-            release_owned_strs(b, f);
+            release_locals(b, f);
             buf_puts(b, "return _sr; } ");
             break;
         }
@@ -623,21 +723,13 @@ void emit_stmt(Buf *b, Node *s)
                 emit_expr(b, s->a);
                 buf_puts(b, "); ");
             }
-            emit_defers_to(b, em.defer_base);
-            release_private_futures(b, f);
-            release_owned_strs(b, f);
+            emit_function_exit(b);
             buf_puts(b, "return; ");
             break;
         }
-        if (em.defers.len > em.defer_base || has_private_futures(f) || has_owned_strs(f)) {
-            int k = new_tmp();
-            buf_printf(b, "{ %s _ret%d = ", ctype(rt), k);
-            emit_expr(b, s->a);
-            buf_puts(b, "; ");
-            emit_defers_to(b, em.defer_base);
-            release_private_futures(b, f);
-            release_owned_strs(b, f);
-            buf_printf(b, "return _ret%d; } ", k);
+        if (em.defers.len > em.defer_base || has_private_futures(f) || has_owned_locals(f) ||
+            type_managed(rt)) {
+            emit_return_value(b, rt, s->a);
         } else {
             buf_puts(b, "return ");
             emit_expr(b, s->a);
@@ -654,9 +746,11 @@ void emit_stmt(Buf *b, Node *s)
                 vec_push(&em.defers, s);
             }
             int k = (int)(intptr_t)s->aux;
-            buf_printf(b, "if (!_dd%d) _dd%d = rt_arr_new(sizeof(WynFn), 4); *(WynFn *)rt_arr_push_slot(_dd%d) = ", k, k, k);
+            /* owned by the function (not the pool): released at its exit */
+            buf_printf(b, "if (!_dd%d) _dd%d = wyn_own_arr(rt_arr_new_ops(sizeof(WynFn), 4, &wyn_fn_ops)); "
+                          "{ WynFn *_ds = rt_arr_push_slot(_dd%d); *_ds = ", k, k, k);
             emit_expr(b, s->b);
-            buf_puts(b, "; ");
+            buf_puts(b, "; rt_retain_box(_ds->env); } ");
         } else {
             vec_push(&em.defers, s);
         }
@@ -673,9 +767,7 @@ void emit_stmt(Buf *b, Node *s)
         buf_puts(b, "} ");
         break;
     case N_FN:
-        buf_printf(b, "%s = ", s->sym->cname);
-        emit_expr(b, s->b);
-        buf_puts(b, "; ");
+        emit_set(b, s->sym->type, arena_printf("&%s", s->sym->cname), s->b);
         break;
     default:
         break;
@@ -758,6 +850,16 @@ static void emit_function(FnInfo *f)
         for (int i = 0; i < f->captures.len; i++)
             buf_printf(&em.helpers, " %s %s;", ctype(f->captures.items[i]->type), f->captures.items[i]->cname);
         buf_puts(&em.helpers, " };\n");
+        /* run when the environment box is freed: release the captures */
+        buf_printf(&em.protos, "static void envdrop_%s(void *p);\n", f->cname);
+        Buf drop = {0};
+        buf_printf(&drop, "static void envdrop_%s(void *p) {\n    struct env_%s *e = p;\n    (void)e;\n    ", f->cname,
+                   f->cname);
+        for (int i = 0; i < f->captures.len; i++)
+            emit_drop_var(&drop, f->captures.items[i]->type, arena_printf("e->%s", f->captures.items[i]->cname));
+        buf_puts(&drop, "\n}\n");
+        buf_puts(&em.helpers, drop.data);
+        buf_free(&drop);
     }
     emit_signature(&em.protos, f);
     buf_puts(&em.protos, ";\n");
@@ -783,22 +885,24 @@ static void emit_function(FnInfo *f)
                     t->kind == TY_ENUM || t->kind == TY_FN) ? "{0}" : "0");
     }
     Node *body = f->body;
+    mark_owned_params(body, f);
+    for (int i = 0; i < f->nparams; i++)
+        if (owned_param(f, i))
+            buf_printf(b, "%s(&%s);\n    ", rc_dup_fn(f->params[i]), f->param_syms[i]->cname);
     if (f->is_lambda && body->kind != N_BLOCK) {
         if (type_is_void(f->ret)) {
             buf_puts(b, "(void)(");
             emit_expr(b, body);
-            buf_puts(b, ");\n");
+            buf_puts(b, ");\n    ");
+            emit_function_exit(b);
         } else {
-            buf_puts(b, "return ");
-            emit_expr(b, body);
-            buf_puts(b, ";\n");
+            emit_return_value(b, type_prune(f->ret), body);
         }
+        buf_puts(b, "\n");
     } else {
         for (int i = 0; i < body->list.len; i++)
             emit_stmt(b, body->list.items[i]);
-        emit_defers_to(b, em.defer_base);
-        release_private_futures(b, f);
-        release_owned_strs(b, f);
+        emit_function_exit(b);
         if (f->is_entry)
             buf_puts(b, "return 0;\n");
         else if (!type_is_void(f->ret))
@@ -821,7 +925,10 @@ static const char prelude[] =
     "static void wyn_fmt_str(WynSB *sb, WynStr *v, int q) { if (q) rt_sb_append_quoted(sb, v); else rt_sb_append(sb, v); }\n"
     "static wyn_bool wyn_eq_int(wyn_int a, wyn_int b) { return a == b; }\n"
     "static wyn_bool wyn_eq_float(double a, double b) { return a == b; }\n"
-    "static wyn_bool wyn_eq_bool(wyn_bool a, wyn_bool b) { return a == b; }\n";
+    "static wyn_bool wyn_eq_bool(wyn_bool a, wyn_bool b) { return a == b; }\n"
+    "static void wyn_fn_dup(void *p) { rt_retain_box(((WynFn *)p)->env); }\n"
+    "static void wyn_fn_drop(void *p) { rt_release_box(((WynFn *)p)->env); }\n"
+    "static const WynElemOps wyn_fn_ops = { wyn_fn_dup, wyn_fn_drop };\n";
 
 void emit_c_string_lit(Buf *b, const char *s)
 {

@@ -17,13 +17,13 @@ static Node *recv(Node *n) { return n->a->a; }
 static void rcv(Buf *b, Node *n)
 {
     /* string methods only read their receiver */
-    if (type_prune(recv(n)->type)->kind == TY_STR) emit_expr_safe(b, recv(n)); else emit_expr(b, recv(n));
+    if (type_prune(recv(n)->type)->kind == TY_STR) emit_expr(b, recv(n)); else emit_expr(b, recv(n));
 }
 
 void emit_format_value(Buf *b, const char *sb, Node *e, int quoted)
 {
     buf_printf(b, "%s(%s, ", fmt_fn(e->type), sb);
-    emit_expr_safe(b, e);
+    emit_expr(b, e);
     buf_printf(b, ", %d); ", quoted);
 }
 
@@ -36,7 +36,7 @@ void emit_print(Buf *b, Node *n)
     }
     if (n->list.len == 1 && !sep && !end && type_prune(n->list.items[0]->type)->kind == TY_STR) {
         buf_puts(b, "rt_print_str(");
-        emit_expr_safe(b, n->list.items[0]);
+        emit_expr(b, n->list.items[0]);
         buf_puts(b, ")");
         return;
     }
@@ -70,7 +70,7 @@ void emit_to_string(Buf *b, Node *e)
 {
     Type *t = type_prune(e->type);
     switch (t->kind) {
-    case TY_STR: emit_expr_safe(b, e); return;
+    case TY_STR: emit_expr(b, e); return;
     case TY_INT: buf_puts(b, "rt_str_from_int("); emit_expr(b, e); buf_puts(b, ")"); return;
     case TY_FLOAT: buf_puts(b, "rt_str_from_float("); emit_expr(b, e); buf_puts(b, ")"); return;
     case TY_BOOL: buf_puts(b, "rt_str_from_bool("); emit_expr(b, e); buf_puts(b, ")"); return;
@@ -199,11 +199,13 @@ static int emit_arr_hof(Buf *b, Node *n, const char *m, Type *t)
         const char *loop = arena_printf("for (wyn_int _i%d = 0; _i%d < _h%d->len; _i%d++)", k, k, k, k);
         if (!strcmp(m, "map")) {
             const char *rt = ctype(ft->ret);
-            buf_printf(b, "; WynArr *_o%d = rt_arr_new(sizeof(%s), _h%d->len); %s *(%s *)rt_arr_push_slot(_o%d) = %s; _o%d; })",
-                       k, rt, k, loop, rt, k, call, k);
+            const char *own = rc_own(ft->ret);
+            buf_printf(b, "; WynArr *_o%d = rt_arr_new_ops(sizeof(%s), _h%d->len, %s); %s *(%s *)rt_arr_push_slot(_o%d) = %s(%s); _o%d; })",
+                       k, rt, k, rc_ops(ft->ret), loop, rt, k, own ? own : "", call, k);
         } else if (!strcmp(m, "filter")) {
-            buf_printf(b, "; WynArr *_o%d = rt_arr_new(sizeof(%s), 0); %s if (%s) *(%s *)rt_arr_push_slot(_o%d) = ((%s *)_h%d->data)[_i%d]; _o%d; })",
-                       k, et, loop, call, et, k, et, k, k, k);
+            const char *own = rc_own(t->elem);
+            buf_printf(b, "; WynArr *_o%d = rt_arr_new_ops(sizeof(%s), 0, %s); %s if (%s) *(%s *)rt_arr_push_slot(_o%d) = %s(((%s *)_h%d->data)[_i%d]); _o%d; })",
+                       k, et, rc_ops(t->elem), loop, call, et, k, own ? own : "", et, k, k, k);
         } else if (!strcmp(m, "any")) {
             buf_printf(b, "; wyn_bool _o%d = 0; %s if (%s) { _o%d = 1; break; } _o%d; })", k, loop, call, k, k);
         } else if (!strcmp(m, "all")) {
@@ -214,9 +216,10 @@ static int emit_arr_hof(Buf *b, Node *n, const char *m, Type *t)
                        ot, k, loop, call, k, k, et, k, k, k);
         } else if (!strcmp(m, "sort_by")) {
             const char *kt = ctype(ft->ret);
-            buf_printf(b, "; WynArr *_k%d = rt_arr_new(sizeof(%s), _h%d->len); %s *(%s *)rt_arr_push_slot(_k%d) = %s; "
+            const char *own = rc_own(ft->ret);
+            buf_printf(b, "; WynArr *_k%d = rt_arr_new_ops(sizeof(%s), _h%d->len, %s); %s *(%s *)rt_arr_push_slot(_k%d) = %s(%s); "
                           "rt_arr_sort_by_keys(_h%d, _k%d, %s); (void)0; })",
-                       k, kt, k, loop, kt, k, call, k, k, cmpp_fn(ft->ret));
+                       k, kt, k, rc_ops(ft->ret), loop, kt, k, own ? own : "", call, k, k, cmpp_fn(ft->ret));
         } else {
             buf_printf(b, "; %s %s; (void)0; })", loop, call);
         }
@@ -255,23 +258,27 @@ static int emit_arr_method(Buf *b, Node *n, const char *m)
         arg(b, n, 0);
         buf_printf(b, "; *(%s *)rt_arr_push_slot(", et);
         rcv(b, n);
-        buf_printf(b, ") = _pu%d; })", k);
+        const char *own = rc_own(e);
+        buf_printf(b, ") = %s(_pu%d); })", own ? own : "", k);
         return 1;
     }
     if (!strcmp(m, "pop") || !strcmp(m, "first") || !strcmp(m, "last")) {
+        /* pop moves the element out of the array: into the pool with it */
+        const char *aut = m[0] == 'p' ? rc_auto(e) : NULL;
         k = new_tmp();
         buf_printf(b, "({ %s _pv%d; rt_arr_%s(", et, k, m);
         rcv(b, n);
-        buf_printf(b, ", &_pv%d, %d); _pv%d; })", k, loc(n), k);
+        buf_printf(b, ", &_pv%d, %d); %s(_pv%d); })", k, loc(n), aut ? aut : "", k);
         return 1;
     }
     if (!strcmp(m, "remove")) {
+        const char *aut = rc_auto(e);
         k = new_tmp();
         buf_printf(b, "({ %s _pv%d; rt_arr_remove(", et, k);
         rcv(b, n);
         buf_puts(b, ", ");
         arg(b, n, 0);
-        buf_printf(b, ", &_pv%d, %d); _pv%d; })", k, loc(n), k);
+        buf_printf(b, ", &_pv%d, %d); %s(_pv%d); })", k, loc(n), aut ? aut : "", k);
         return 1;
     }
     if (!strcmp(m, "insert")) {
@@ -413,13 +420,19 @@ static int emit_map_method(Buf *b, Node *n, const char *m)
         return 1;
     }
     if (!strcmp(m, "set")) {
-        buf_printf(b, "(*(%s *)rt_map_slot_%s(", vt, ks);
-        rcv(b, n);
-        buf_puts(b, ", ");
-        arg(b, n, 0);
-        buf_puts(b, ") = ");
+        /* the value first: computing it may insert into the map */
+        buf_printf(b, "({ %s _sv%d = ", vt, k);
         arg(b, n, 1);
-        buf_puts(b, ")");
+        Buf slot = {0};
+        buf_printf(&slot, "(%s *)rt_map_slot_%s(", vt, ks);
+        rcv(&slot, n);
+        buf_puts(&slot, ", ");
+        arg(&slot, n, 0);
+        buf_puts(&slot, ")");
+        buf_puts(b, "; ");
+        emit_set_text(b, t->elem, arena_printf("*%s", slot.data), arena_printf("_sv%d", k));
+        buf_free(&slot);
+        buf_puts(b, "(void)0; })");
         return 1;
     }
     if (!strcmp(m, "keys") || !strcmp(m, "values")) {
@@ -475,8 +488,9 @@ static int emit_opt_method(Buf *b, Node *n, const char *m, int is_res)
 static void emit_send(Buf *b, Node *ch, Node *v, Type *et, Node *at)
 {
     int k = new_tmp();
+    /* the channel owns what it carries, then the receiver does */
     buf_printf(b, "({ %s _sv%d = ", ctype(et), k);
-    emit_expr(b, v);
+    emit_owned(b, et, v);
     buf_puts(b, "; rt_chan_send(");
     emit_expr(b, ch);
     buf_printf(b, ", &_sv%d, sizeof _sv%d, %d); })", k, k, loc(at));
@@ -488,12 +502,15 @@ static void emit_recv(Buf *b, Node *ch, Type *et, Node *at, int try)
     if (try) {
         buf_printf(b, "({ %s _ro%d = {0}; %s _rv%d; if (rt_chan_try_recv(", ctype(at->type), k, ctype(et), k);
         emit_expr(b, ch);
-        buf_printf(b, ", &_rv%d, sizeof _rv%d)) { _ro%d.some = 1; _ro%d.val = _rv%d; } _ro%d; })", k, k, k, k, k, k);
+        buf_printf(b, ", &_rv%d, sizeof _rv%d)) { _ro%d.some = 1; _ro%d.val = %s(_rv%d); } _ro%d; })", k, k, k, k,
+                   rc_auto(et) ? rc_auto(et) : "", k, k);
         return;
     }
     buf_printf(b, "({ %s _rv%d; rt_chan_recv(", ctype(et), k);
     emit_expr(b, ch);
     buf_printf(b, ", &_rv%d, sizeof _rv%d, %d); ", k, k, loc(at));
+    if (rc_auto(et))
+        buf_printf(b, "_rv%d = %s(_rv%d); ", k, rc_auto(et), k);
     emit_fix_zero(b, arena_printf("_rv%d", k), et);
     buf_printf(b, "_rv%d; })", k);
 }
@@ -556,7 +573,7 @@ static int emit_module_call(Buf *b, Node *n, const char *q)
     if (!strcmp(q, "Time.millis")) { buf_puts(b, "rt_time_millis()"); return 1; }
     if (!strcmp(q, "Time.nanos")) { buf_puts(b, "rt_time_nanos()"); return 1; }
     if (!strcmp(q, "Time.sleep")) { buf_puts(b, "rt_sleep_ms("); arg(b, n, 0); buf_printf(b, ", %d)", loc(n)); return 1; }
-    if (!strcmp(q, "StringBuilder.new")) { buf_puts(b, "rt_sb_new()"); return 1; }
+    if (!strcmp(q, "StringBuilder.new")) { buf_puts(b, "rt_autorelease_sb(rt_sb_new())"); return 1; }
     if (!strncmp(q, "Ptr.", 4)) {
         buf_printf(b, "rt_ptr_%s(", q + 4);
         for (int i = 0; i < n->list.len; i++) {
@@ -639,9 +656,12 @@ static int emit_global_call(Buf *b, Node *n, const char *q)
         buf_printf(b, ", *_zb%d = ", k);
         arg(b, n, 1);
         buf_printf(b, "; wyn_int _zn%d = _za%d->len < _zb%d->len ? _za%d->len : _zb%d->len; "
-                      "WynArr *_zr%d = rt_arr_new(sizeof(%s), _zn%d); for (wyn_int _i = 0; _i < _zn%d; _i++) { "
-                      "%s *_zt = rt_arr_push_slot(_zr%d); _zt->f0 = ((%s *)_za%d->data)[_i]; _zt->f1 = ((%s *)_zb%d->data)[_i]; } _zr%d; })",
-                   k, k, k, k, k, k, tc, k, k, tc, k, ctype(tt->items[0]), k, ctype(tt->items[1]), k, k);
+                      "WynArr *_zr%d = rt_arr_new_ops(sizeof(%s), _zn%d, %s); for (wyn_int _i = 0; _i < _zn%d; _i++) { "
+                      "%s *_zt = rt_arr_push_slot(_zr%d); _zt->f0 = ((%s *)_za%d->data)[_i]; _zt->f1 = ((%s *)_zb%d->data)[_i]; ",
+                   k, k, k, k, k, k, tc, k, rc_ops(tt), k, tc, k, ctype(tt->items[0]), k, ctype(tt->items[1]), k);
+        if (type_managed(tt))
+            buf_printf(b, "%s(_zt); ", rc_dup_fn(tt));
+        buf_printf(b, "} _zr%d; })", k);
         return 1;
     }
     if (!strcmp(q, "input")) {
@@ -673,9 +693,10 @@ static int emit_global_call(Buf *b, Node *n, const char *q)
         const char *ct = ctype(et);
         buf_printf(b, "({ WynArr *_fa%d = ", k);
         arg(b, n, 0);
-        buf_printf(b, "; WynArr *_fr%d = rt_arr_new(sizeof(%s), _fa%d->len); for (wyn_int _i = 0; _i < _fa%d->len; _i++) "
-                      "*(%s *)rt_arr_push_slot(_fr%d) = *(%s const *)rt_await(((wyn_int *)_fa%d->data)[_i], %d); _fr%d; })",
-                   k, ct, k, k, ct, k, ct, k, loc(n), k);
+        const char *own = rc_own(et);
+        buf_printf(b, "; WynArr *_fr%d = rt_arr_new_ops(sizeof(%s), _fa%d->len, %s); for (wyn_int _i = 0; _i < _fa%d->len; _i++) "
+                      "*(%s *)rt_arr_push_slot(_fr%d) = %s(*(%s const *)rt_await(((wyn_int *)_fa%d->data)[_i], %d)); _fr%d; })",
+                   k, ct, k, rc_ops(et), k, ct, k, own ? own : "", ct, k, loc(n), k);
         return 1;
     }
     if (!strcmp(q, "await_any")) {

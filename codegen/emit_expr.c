@@ -205,9 +205,9 @@ static void emit_binary_ordered(Buf *b, Node *n)
         buf_puts(b, op == T_NOT ? "(!" : "(");
         if (rt->kind == TY_STR) {
             buf_puts(b, "rt_str_contains(");
-            emit_expr_safe(b, n->b);
+            emit_expr(b, n->b);
             buf_puts(b, ", ");
-            emit_expr_safe(b, n->a);
+            emit_expr(b, n->a);
             buf_puts(b, ")");
         } else if (rt->kind == TY_MAP) {
             buf_printf(b, "(rt_map_find_%s(", type_prune(rt->key)->kind == TY_STR ? "s" : "i");
@@ -247,25 +247,25 @@ static void emit_binary_ordered(Buf *b, Node *n)
             return;
         }
         buf_printf(b, "(%s%s(", neg, eq_fn(pt));
-        if (pt->kind == TY_STR) emit_expr_safe(b, n->a); else emit_expr(b, n->a);
+        if (pt->kind == TY_STR) emit_expr(b, n->a); else emit_expr(b, n->a);
         buf_puts(b, ", ");
-        if (pt->kind == TY_STR) emit_expr_safe(b, n->b); else emit_expr(b, n->b);
+        if (pt->kind == TY_STR) emit_expr(b, n->b); else emit_expr(b, n->b);
         buf_puts(b, "))");
         return;
     }
     if ((op == T_LT || op == T_LE || op == T_GT || op == T_GE) && pt->kind == TY_STR) {
         buf_puts(b, "(rt_str_cmp(");
-        emit_expr_safe(b, n->a);
+        emit_expr(b, n->a);
         buf_puts(b, ", ");
-        emit_expr_safe(b, n->b);
+        emit_expr(b, n->b);
         buf_printf(b, ") %s 0)", op == T_LT ? "<" : op == T_LE ? "<=" : op == T_GT ? ">" : ">=");
         return;
     }
     if (op == T_PLUS && pt->kind == TY_STR) {
         buf_puts(b, "rt_str_concat(");
-        emit_expr_safe(b, n->a);
+        emit_expr(b, n->a);
         buf_puts(b, ", ");
-        emit_expr_safe(b, n->b);
+        emit_expr(b, n->b);
         buf_puts(b, ")");
         return;
     }
@@ -391,7 +391,7 @@ void emit_lvalue(Buf *b, Node *n, int for_write)
     if (n->kind == N_INDEX)
         emit_index(b, n, for_write);
     else
-        emit_expr_raw(b, n); /* a place, not a value: never pinned */
+        emit_expr_raw(b, n);
 }
 
 static void emit_member(Buf *b, Node *n)
@@ -443,10 +443,10 @@ static void emit_array_lit(Buf *b, Node *n)
     Type *t = type_prune(n->type);
     const char *et = ctype(t->elem);
     int k = new_tmp();
-    buf_printf(b, "({ WynArr *_a%d = rt_arr_new(sizeof(%s), %d); ", k, et, n->list.len);
+    buf_printf(b, "({ WynArr *_a%d = rt_arr_new_ops(sizeof(%s), %d, %s); ", k, et, n->list.len, rc_ops(t->elem));
     for (int i = 0; i < n->list.len; i++) {
         buf_printf(b, "*(%s *)rt_arr_push_slot(_a%d) = ", et, k);
-        emit_expr(b, n->list.items[i]);
+        emit_owned(b, t->elem, n->list.items[i]);
         buf_puts(b, "; ");
     }
     buf_printf(b, "_a%d; })", k);
@@ -458,13 +458,14 @@ static void emit_map_lit(Buf *b, Node *n)
     int str = type_prune(t->key)->kind == TY_STR;
     const char *vt = ctype(t->elem);
     int k = new_tmp();
-    buf_printf(b, "({ WynMap *_m%d = rt_map_new(%d, sizeof(%s)); ", k, str, vt);
+    buf_printf(b, "({ WynMap *_m%d = rt_map_new_ops(%d, sizeof(%s), %s); ", k, str, vt, rc_ops(t->elem));
     for (int i = 0; i < n->list.len; i++) {
-        buf_printf(b, "*(%s *)rt_map_slot_%s(_m%d, ", vt, str ? "s" : "i", k);
-        emit_expr(b, n->list.items[i]);
-        buf_puts(b, ") = ");
-        emit_expr(b, n->list2.items[i]);
-        buf_puts(b, "; ");
+        Buf slot = {0};
+        buf_printf(&slot, "(%s *)rt_map_slot_%s(_m%d, ", vt, str ? "s" : "i", k);
+        emit_expr(&slot, n->list.items[i]);
+        buf_puts(&slot, ")");
+        emit_set(b, t->elem, slot.data, n->list2.items[i]);
+        buf_free(&slot);
     }
     buf_printf(b, "_m%d; })", k);
 }
@@ -477,12 +478,14 @@ static void emit_lambda(Buf *b, Node *n)
         return;
     }
     int k = new_tmp();
-    buf_printf(b, "({ struct env_%s *_e%d = rt_alloc(sizeof *_e%d); ", f->cname, k, k);
+    /* the environment is a box that owns the captured values (the box
+     * itself starts in the pool, like every new object) */
+    buf_printf(b, "({ struct env_%s *_e%d = rt_box_new(sizeof *_e%d, envdrop_%s); ", f->cname, k, k, f->cname);
     for (int i = 0; i < f->captures.len; i++) {
         Sym *s = f->captures.items[i];
         buf_printf(b, "_e%d->%s = ", k, s->cname);
-        Node id = { .kind = N_IDENT, .sym = s, .name = s->name };
-        emit_ident(b, &id);
+        Node id = { .kind = N_IDENT, .sym = s, .name = s->name, .type = s->type };
+        emit_owned(b, s->type, &id);
         buf_puts(b, "; ");
     }
     buf_printf(b, "(WynFn){ (void *)%s, _e%d }; })", f->cname, k);
@@ -646,7 +649,7 @@ static void emit_pattern_binds(Buf *b, Node *p, const char *v, Type *t)
     switch (p->kind) {
     case N_PAT_BIND:
         if (p->sym)
-            buf_printf(b, "%s = %s; ", p->sym->cname, v);
+            emit_set_text(b, p->sym->type, p->sym->cname, v);
         return;
     case N_PAT_VARIANT:
         if (t->kind == TY_OPT && p->list.len) {
@@ -669,7 +672,7 @@ static void emit_pattern_binds(Buf *b, Node *p, const char *v, Type *t)
             if (f->a)
                 emit_pattern_binds(b, f->a, fv, t->decl->fields.items[f->ival].type);
             else if (f->sym)
-                buf_printf(b, "%s = %s; ", f->sym->cname, fv);
+                emit_set_text(b, f->sym->type, f->sym->cname, fv);
         }
         return;
     default:
@@ -748,21 +751,23 @@ static void emit_spawn(Buf *b, Node *n)
     Type *rt = type_prune(call->type);
     int is_void = type_is_void(rt);
     int detached = (n->flags & NF_STMT_SPAWN) != 0;
-    Buf fields = {0}, callargs = {0}, init = {0};
+    Buf fields = {0}, callargs = {0}, init = {0}, drops = {0};
     int nf = 0;
     const char *target = NULL;
     if (call->op == CALL_VALUE) {
         buf_printf(&fields, " WynFn fn;");
         buf_puts(&init, "a.fn = ");
-        emit_expr(&init, call->a);
+        emit_owned(&init, call->a->type, call->a);
         buf_puts(&init, "; ");
+        emit_drop_var(&drops, call->a->type, "p->fn");
         nf++;
     } else if (call->op == CALL_METHOD) {
         FnInfo *f = call->aux;
         buf_printf(&fields, " %s self;", ctype(f->params[0]));
         buf_puts(&init, "a.self = ");
-        emit_expr(&init, call->a->a);
+        emit_owned(&init, f->params[0], call->a->a);
         buf_puts(&init, "; ");
+        emit_drop_var(&drops, f->params[0], "p->self");
         buf_puts(&callargs, "&p->self");
         target = f->cname;
         nf++;
@@ -774,18 +779,21 @@ static void emit_spawn(Buf *b, Node *n)
         Node *a = call->list.items[i];
         buf_printf(&fields, " %s a%d;", ctype(a->type), i);
         buf_printf(&init, "a.a%d = ", i);
-        emit_expr(&init, a);
+        emit_owned(&init, a->type, a);
         buf_puts(&init, "; ");
+        emit_drop_var(&drops, a->type, arena_printf("p->a%d", i));
         buf_printf(&callargs, "%sp->a%d", callargs.len ? ", " : "", i);
         nf++;
     }
-    /* the thunk */
-    Buf *h = &em.helpers;
+    /* the thunk (built apart: the helpers it needs go to em.helpers first) */
+    Buf thunk = {0}, *h = &thunk;
     buf_printf(h, "struct spawn_args%d {%s };\n", k, nf ? fields.data : " char unused;");
     buf_printf(h, "static void spawn_thunk%d(void *args, void *result) {\n"
                   "    struct spawn_args%d *p = args;\n    ", k, k);
+    /* the result buffer owns the result; the task's pool is drained after */
+    const char *own_result = !is_void && !detached ? rc_own(rt) : NULL;
     if (!is_void && !detached)
-        buf_printf(h, "*(%s *)result = ", ctype(rt));
+        buf_printf(h, "*(%s *)result = %s(", ctype(rt), own_result ? own_result : "");
     if (call->op == CALL_VALUE) {
         Type *ft = type_prune(call->a->type);
         buf_printf(h, "((%s (*)(void *", ctype(ft->ret));
@@ -794,7 +802,7 @@ static void emit_spawn(Buf *b, Node *n)
         buf_puts(h, "))p->fn.fn)(p->fn.env");
         for (int i = 0; i < call->list.len; i++)
             buf_printf(h, ", p->a%d", i);
-        buf_puts(h, ");\n");
+        buf_puts(h, !is_void && !detached ? "));\n" : ");\n");
     } else if (((FnInfo *)call->aux)->is_extern) {
         /* through the extern's conversions (strings, callbacks) */
         Node fake = *call;
@@ -802,18 +810,24 @@ static void emit_spawn(Buf *b, Node *n)
         for (int i = 0; i < call->list.len; i++)
             fake.list.items[i] = temp_ident(call->list.items[i], arena_printf("p->a%d", i));
         emit_extern_call(h, &fake, call->aux);
-        buf_puts(h, ";\n");
+        buf_puts(h, !is_void && !detached ? ");\n" : ";\n");
     } else {
-        buf_printf(h, "%s(%s);\n", target, callargs.data ? callargs.data : "");
+        buf_printf(h, "%s(%s)%s;\n", target, callargs.data ? callargs.data : "", !is_void && !detached ? ")" : "");
     }
-    buf_puts(h, "    (void)p; (void)result;\n}\n");
+    /* the arguments were retained for the task: release them */
+    /* (and forget them: stale pointers would blind a leak checker) */
+    buf_printf(h, "    %s%s(void)p; (void)result;\n}\n", drops.data ? drops.data : "",
+               drops.data ? "memset(p, 0, sizeof *p); " : "");
+    buf_puts(&em.helpers, thunk.data);
+    buf_free(&thunk);
     buf_printf(b, "({ struct spawn_args%d a; memset(&a, 0, sizeof a); %s", k, init.data ? init.data : "");
     if (detached)
         buf_printf(b, "rt_spawn_detached(spawn_thunk%d, &a, sizeof a, %d); 0; })", k, loc(n));
     else
-        buf_printf(b, "rt_spawn(spawn_thunk%d, &a, sizeof a, %s, %d); })", k,
-                   is_void ? "0" : arena_printf("sizeof(%s)", ctype(rt)), loc(n));
+        buf_printf(b, "rt_spawn_ex(spawn_thunk%d, &a, sizeof a, %s, %s, %d); })", k,
+                   is_void ? "0" : arena_printf("sizeof(%s)", ctype(rt)), is_void ? "NULL" : rc_drop_fn(rt), loc(n));
     buf_free(&fields);
+    buf_free(&drops);
     buf_free(&callargs);
     buf_free(&init);
 }
@@ -824,7 +838,7 @@ static void emit_comprehension(Buf *b, Node *n)
 {
     Type *et = type_prune(type_prune(n->type)->elem);
     int k = new_tmp();
-    buf_printf(b, "({ WynArr *_c%d = rt_arr_new(sizeof(%s), 0); ", k, ctype(et));
+    buf_printf(b, "({ WynArr *_c%d = rt_arr_new_ops(sizeof(%s), 0, %s); ", k, ctype(et), rc_ops(et));
     Node *it = n->c;
     const char *var = n->b->kind == N_TUPLE ? NULL : n->b->sym->cname;
     if (it->kind == N_RANGE) {
@@ -841,11 +855,13 @@ static void emit_comprehension(Buf *b, Node *n)
             buf_printf(b, "; for (wyn_int _p%d = rt_map_next(_m%d, 0); _p%d >= 0; _p%d = rt_map_next(_m%d, _p%d + 1)) { ",
                        k, k, k, k, k, k);
             const char *kv = arena_printf("*(%s *)rt_map_key_at(_m%d, _p%d)", ctype(ct->key), k, k);
-            if (var)
-                buf_printf(b, "%s = %s; ", var, kv);
-            else
-                buf_printf(b, "%s = %s; %s = *(%s *)rt_map_val_at(_m%d, _p%d); ", n->b->list.items[0]->sym->cname, kv,
-                           n->b->list.items[1]->sym->cname, ctype(ct->elem), k, k);
+            if (var) {
+                emit_set_text(b, ct->key, var, kv);
+            } else {
+                emit_set_text(b, ct->key, n->b->list.items[0]->sym->cname, kv);
+                emit_set_text(b, ct->elem, n->b->list.items[1]->sym->cname,
+                              arena_printf("*(%s *)rt_map_val_at(_m%d, _p%d)", ctype(ct->elem), k, k));
+            }
         } else {
             buf_printf(b, "WynArr *_s%d = ", k);
             if (ct->kind == TY_STR) {
@@ -857,16 +873,19 @@ static void emit_comprehension(Buf *b, Node *n)
             }
             const char *elt = ct->kind == TY_STR ? "WynStr *" : ctype(ct->elem);
             buf_printf(b, "; for (wyn_int _i%d = 0; _i%d < _s%d->len; _i%d++) { ", k, k, k, k);
-            if (var)
-                buf_printf(b, "%s = ((%s *)_s%d->data)[_i%d]; ", var, elt, k, k);
-            else {
+            const char *el = arena_printf("((%s *)_s%d->data)[_i%d]", elt, k, k);
+            Sym *s0 = var ? NULL : n->b->list.items[0]->sym, *s1 = var ? NULL : n->b->list.items[1]->sym;
+            if (var) {
+                emit_set_text(b, n->b->sym->type, var, el);
+            } else {
                 Type *e = type_prune(ct->elem);
-                if (e->kind == TY_TUPLE)
-                    buf_printf(b, "%s = ((%s *)_s%d->data)[_i%d].f0; %s = ((%s *)_s%d->data)[_i%d].f1; ",
-                               n->b->list.items[0]->sym->cname, elt, k, k, n->b->list.items[1]->sym->cname, elt, k, k);
-                else
-                    buf_printf(b, "%s = _i%d; %s = ((%s *)_s%d->data)[_i%d]; ", n->b->list.items[0]->sym->cname, k,
-                               n->b->list.items[1]->sym->cname, elt, k, k);
+                if (e->kind == TY_TUPLE) {
+                    emit_set_text(b, s0->type, s0->cname, arena_printf("%s.f0", el));
+                    emit_set_text(b, s1->type, s1->cname, arena_printf("%s.f1", el));
+                } else {
+                    buf_printf(b, "%s = _i%d; ", s0->cname, k);
+                    emit_set_text(b, s1->type, s1->cname, el);
+                }
             }
         }
     }
@@ -876,7 +895,7 @@ static void emit_comprehension(Buf *b, Node *n)
         buf_puts(b, ") ");
     }
     buf_printf(b, "*(%s *)rt_arr_push_slot(_c%d) = ", ctype(et), k);
-    emit_expr(b, n->a);
+    emit_owned(b, et, n->a);
     buf_printf(b, "; } _c%d; })", k);
 }
 
@@ -890,13 +909,20 @@ static void emit_try(Buf *b, Node *n)
     buf_printf(b, "({ %s _q%d = ", ctype(it), k);
     emit_expr(b, n->a);
     buf_puts(b, "; ");
+    /* the early return: like `return`, it owns its value across the exit */
+    const char *own = rc_own(rt), *aut = rc_auto(rt);
     if (it->kind == TY_RESULT) {
         buf_printf(b, "if (!_q%d.ok) { %s _e%d = {0}; _e%d.err = _q%d.err; ", k, ctype(rt), k, k, k);
-        emit_defers_to(b, em.defer_base);
-        buf_printf(b, "return _e%d; } ", k);
+        if (own)
+            buf_printf(b, "_e%d = %s(_e%d); ", k, own, k);
+        emit_function_exit(b);
+        if (aut)
+            buf_printf(b, "return %s(_e%d); } ", aut, k);
+        else
+            buf_printf(b, "return _e%d; } ", k);
     } else {
         buf_printf(b, "if (!_q%d.some) { ", k);
-        emit_defers_to(b, em.defer_base);
+        emit_function_exit(b);
         buf_printf(b, "return (%s){0}; } ", ctype(rt));
     }
     buf_printf(b, "_q%d.val; })", k);
@@ -904,12 +930,31 @@ static void emit_try(Buf *b, Node *n)
 
 /* ----------------------------------------------------------------- calls */
 
+/* A value read from a place the callee could overwrite while it runs (an
+ * element, a field, a global): arguments are borrowed, so such a value is
+ * kept alive by the pool for the call. */
+static int borrowed_from_place(Node *a)
+{
+    if (a->kind == N_INDEX)
+        return type_prune(a->a->type)->kind != TY_STR;
+    if (a->kind == N_MEMBER)
+        return (a->op == MEM_FIELD || a->op == MEM_TUPLE || a->op == MEM_GLOBAL) && !(a->flags & NF_OPTCHAIN);
+    return a->kind == N_IDENT && a->sym && a->sym->kind == SYM_GLOBAL;
+}
+
 static void emit_args(Buf *b, Node *n, int first)
 {
     for (int i = 0; i < n->list.len; i++) {
+        Node *a = n->list.items[i];
         if (i || !first)
             buf_puts(b, ", ");
-        emit_expr(b, n->list.items[i]);
+        if (type_managed(a->type) && borrowed_from_place(a)) {
+            buf_printf(b, "%s(", rc_auto(a->type));
+            emit_owned(b, a->type, a);
+            buf_puts(b, ")");
+        } else {
+            emit_expr(b, a);
+        }
     }
 }
 
@@ -935,13 +980,31 @@ static void emit_call(Buf *b, Node *n)
             emit_lvalue(b, recv, 0);
             emit_args(b, n, 0);
             buf_puts(b, ")");
-        } else {
+        } else if (!type_managed(recv->type)) {
             int k = new_tmp();
             buf_printf(b, "({ %s _v%d = ", ctype(recv->type), k);
             emit_expr(b, recv);
             buf_printf(b, "; %s(&_v%d", f->cname, k);
             emit_args(b, n, 0);
             buf_puts(b, "); })");
+        } else {
+            /* the method may assign self's fields (releasing the old
+             * values): give it a copy of its own */
+            int k = new_tmp();
+            int is_void = type_is_void(n->type);
+            buf_printf(b, "({ %s _v%d = ", ctype(recv->type), k);
+            emit_owned(b, recv->type, recv);
+            buf_puts(b, "; ");
+            if (!is_void)
+                buf_printf(b, "%s _vr%d = ", ctype(n->type), k);
+            buf_printf(b, "%s(&_v%d", f->cname, k);
+            emit_args(b, n, 0);
+            buf_puts(b, "); ");
+            emit_drop_var(b, recv->type, arena_printf("_v%d", k));
+            if (!is_void)
+                buf_printf(b, "_vr%d; })", k);
+            else
+                buf_puts(b, "(void)0; })");
         }
         return;
     }
@@ -966,9 +1029,10 @@ static void emit_call(Buf *b, Node *n)
         for (int i = 0; i < n->list.len && i < v->npayload; i++) {
             if (v->boxed[i]) {
                 const char *pt = ctype(v->payload[i]);
-                buf_printf(b, "{ %s _b = ", pt);
-                emit_expr(b, n->list.items[i]);
-                buf_printf(b, "; _n%d.u.v%d.f%d = rt_box(&_b, sizeof _b); } ", k, (int)n->ival, i);
+                /* a box that owns its payload, itself owned by the pool */
+                buf_printf(b, "{ %s *_b = rt_box_new(sizeof *_b, %s); *_b = ", pt, rc_drop_fn(v->payload[i]));
+                emit_owned(b, v->payload[i], n->list.items[i]);
+                buf_printf(b, "; _n%d.u.v%d.f%d = _b; } ", k, (int)n->ival, i);
             } else {
                 buf_printf(b, "_n%d.u.v%d.f%d = ", k, (int)n->ival, i);
                 emit_expr(b, n->list.items[i]);
@@ -1035,27 +1099,11 @@ static void emit_lifted_call(Buf *b, Node *n)
 
 static void emit_expr_raw(Buf *b, Node *n);
 
-/* Strings (runtime/README.md, "Memory"): a string expression is pinned
- * (made immortal) unless its consumer only reads it before the next pool
- * drain (emit_expr_safe) or stores it in a local that owns it. */
+/* Expressions yield borrowed values (emit_rc.c): whoever stores one takes
+ * its own reference. */
 void emit_expr(Buf *b, Node *n)
 {
-    int safe = em.rc_safe;
-    em.rc_safe = 0;
-    Type *t = n->type ? type_prune(n->type) : NULL;
-    int pin = !safe && t && t->kind == TY_STR && n->kind != N_STR;
-    if (pin)
-        buf_puts(b, "wyn_str_pin(");
     emit_expr_raw(b, n);
-    if (pin)
-        buf_puts(b, ")");
-}
-
-void emit_expr_safe(Buf *b, Node *n)
-{
-    em.rc_safe = 1;
-    emit_expr(b, n);
-    em.rc_safe = 0;
 }
 
 static void emit_expr_raw(Buf *b, Node *n)
@@ -1175,9 +1223,12 @@ static void emit_expr_raw(Buf *b, Node *n)
             emit_expr(b, n->a);
             if (type_is_void(t))
                 buf_printf(b, "; (void)rt_await(_af%d, %d); rt_future_release(_af%d); })", k, loc(n), k);
-            else
+            else if (!type_managed(t))
                 buf_printf(b, "; %s _av%d = *(%s const *)rt_await(_af%d, %d); rt_future_release(_af%d); _av%d; })",
                            ctype(t), k, ctype(t), k, loc(n), k, k);
+            else /* the value outlives the future: take it into the pool */
+                buf_printf(b, "; %s _av%d = %s(*(%s const *)rt_await(_af%d, %d)); rt_future_release(_af%d); %s(_av%d); })",
+                           ctype(t), k, rc_own(t), ctype(t), k, loc(n), k, rc_auto(t), k);
             return;
         }
         if (type_is_void(t)) {

@@ -100,8 +100,10 @@ void emit_extern_call(Buf *b, Node *call, FnInfo *f)
     for (int i = 0; i < call->list.len && i < n->list.len; i++) {
         Node *pt = n->list.items[i]->c;
         if (pt && pt->kind == N_TYPE_FN) {
+            /* C may keep the function pointer: its environment must stay
+             * alive for good (the callback cache keeps it reachable) */
             buf_printf(b, "WynFn _cb%d_%d = ", k, i);
-            emit_expr(b, call->list.items[i]);
+            emit_owned(b, call->list.items[i]->type, call->list.items[i]);
             buf_printf(b, "; void *_cp%d_%d = rt_ffi_callback(&_cb%d_%d, \"%s\"); ", k, i, k, i, callback_sig(pt));
         }
     }

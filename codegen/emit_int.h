@@ -25,7 +25,6 @@ typedef struct Emitter {
     VEC(const char *) done_helpers;
     VEC(Node *) defers;            /* defer statements in scope */
     int defer_base;                /* defers below this belong to outer functions */
-    int rc_safe;                   /* the next emit_expr's string is only read */
 } Emitter;
 
 extern Emitter em;
@@ -42,6 +41,19 @@ void emit_fix_zero(Buf *b, const char *var, Type *t);
 int type_is_void(Type *t);
 int helper_done(const char *name);  /* marks name; returns 1 if it was already */
 
+/* emit_rc.c: reference counting (see the file's header comment) */
+int type_managed(Type *t);          /* holds counted references */
+const char *rc_ops(Type *t);        /* "&ops" for arrays/maps of t, or "NULL" */
+const char *rc_drop_fn(Type *t);    /* void drop(void *) or "NULL" */
+const char *rc_dup_fn(Type *t);     /* void dup(void *) or "NULL" */
+const char *rc_own(Type *t);        /* T own(T): a retained copy; NULL if unmanaged */
+const char *rc_auto(Type *t);       /* T auto(T): references to the pool; NULL if unmanaged */
+const char *rc_set(Type *t);        /* void set(T *slot, T v); NULL if unmanaged */
+void emit_owned(Buf *b, Type *t, Node *e);         /* own(e) */
+void emit_drop_var(Buf *b, Type *t, const char *lv); /* drop(&lv); */
+void emit_set(Buf *b, Type *t, const char *addr, Node *e); /* *addr = e, owning */
+void emit_set_text(Buf *b, Type *t, const char *lv, const char *value); /* lv = value, owning */
+
 /* emit.c */
 int new_tmp(void);
 wyn_loc_t loc_of(Node *n);
@@ -49,10 +61,11 @@ void emit_stmt(Buf *b, Node *s);
 void emit_block_body(Buf *b, Node *block);
 void emit_defers_to(Buf *b, int base);
 const char *fn_value_wrapper(FnInfo *f);
+void emit_function_exit(Buf *b);    /* defers, futures, variables: before a return */
+void emit_return_value(Buf *b, Type *rt, Node *value); /* the whole `return value;` */
 
 /* emit_expr.c */
 void emit_expr(Buf *b, Node *n);
-void emit_expr_safe(Buf *b, Node *n);
 void emit_lvalue(Buf *b, Node *n, int for_write);
 /* Emits the receiver address for a method call (&lvalue or a temp). */
 void emit_str_literal(Buf *b, const char *s, int len);

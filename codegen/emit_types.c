@@ -136,15 +136,64 @@ void need_type(Type *t)
     }
 }
 
+/* The zero value of a composite type that holds references: its strings
+ * are "", its arrays and maps empty (never NULL). */
+static const char *zero_fn(Type *t)
+{
+    const char *name = arena_printf("wynzero_%s", type_mangle(t));
+    if (helper_done(name))
+        return name;
+    const char *ct = ctype(t);
+    buf_printf(&em.protos, "static %s %s(void);\n", ct, name);
+    Buf b = {0};
+    buf_printf(&b, "static %s %s(void) {\n    %s v;\n    memset(&v, 0, sizeof v);\n", ct, name, ct);
+    switch (t->kind) {
+    case TY_RESULT:
+        if (type_managed(t->key))
+            buf_printf(&b, "    v.err = %s;\n", zero_value(t->key));
+        break;
+    case TY_TUPLE:
+        for (int i = 0; i < t->nitems; i++)
+            if (type_managed(t->items[i]))
+                buf_printf(&b, "    v.f%d = %s;\n", i, zero_value(t->items[i]));
+        break;
+    case TY_STRUCT:
+        for (int i = 0; i < t->decl->fields.len; i++)
+            if (type_managed(t->decl->fields.items[i].type))
+                buf_printf(&b, "    v.f_%s = %s;\n", t->decl->fields.items[i].name,
+                           zero_value(t->decl->fields.items[i].type));
+        break;
+    case TY_ENUM: {
+        Variant *v = t->decl->variants.len ? &t->decl->variants.items[0] : NULL;
+        for (int k = 0; v && k < v->npayload; k++)
+            if (!v->boxed[k] && type_managed(v->payload[k]))
+                buf_printf(&b, "    v.u.v0.f%d = %s;\n", k, zero_value(v->payload[k]));
+        break;
+    }
+    default:
+        break;
+    }
+    buf_puts(&b, "    return v;\n}\n");
+    buf_puts(&em.helpers, b.data);
+    buf_free(&b);
+    return name;
+}
+
 const char *zero_value(Type *t)
 {
     t = type_prune(t);
     switch (t->kind) {
     case TY_STR: return "rt_str_empty()";
-    case TY_ARRAY: return arena_printf("rt_arr_new(sizeof(%s), 0)", ctype(t->elem));
-    case TY_MAP: return arena_printf("rt_map_new(%d, sizeof(%s))", type_prune(t->key)->kind == TY_STR, ctype(t->elem));
-    case TY_SB: return "rt_sb_new()";
-    case TY_OPT: case TY_RESULT: case TY_TUPLE: case TY_STRUCT: case TY_ENUM: case TY_FN:
+    case TY_ARRAY: return arena_printf("rt_arr_new_ops(sizeof(%s), 0, %s)", ctype(t->elem), rc_ops(t->elem));
+    case TY_MAP:
+        return arena_printf("rt_map_new_ops(%d, sizeof(%s), %s)", type_prune(t->key)->kind == TY_STR, ctype(t->elem),
+                            rc_ops(t->elem));
+    case TY_SB: return "rt_autorelease_sb(rt_sb_new())";
+    case TY_RESULT: case TY_TUPLE: case TY_STRUCT: case TY_ENUM:
+        if (type_managed(t))
+            return arena_printf("%s()", zero_fn(t));
+        return arena_printf("((%s){0})", ctype(t));
+    case TY_OPT: case TY_FN:
         return arena_printf("((%s){0})", ctype(t));
     case TY_FLOAT: return "0.0";
     default: return "0";
@@ -156,8 +205,14 @@ const char *zero_value(Type *t)
 void emit_fix_zero(Buf *b, const char *var, Type *t)
 {
     t = type_prune(t);
-    if (t->kind == TY_STR || t->kind == TY_ARRAY || t->kind == TY_MAP || t->kind == TY_SB)
+    if (t->kind == TY_STR || t->kind == TY_ARRAY || t->kind == TY_MAP || t->kind == TY_SB) {
         buf_printf(b, "if (!%s) %s = %s; ", var, var, zero_value(t));
+    } else if ((t->kind == TY_STRUCT || t->kind == TY_TUPLE || t->kind == TY_RESULT || t->kind == TY_ENUM) &&
+               type_managed(t)) {
+        buf_printf(b, "{ const unsigned char *_zp = (const unsigned char *)&%s; unsigned _nz = 0; "
+                      "for (unsigned long _zi = 0; _zi < sizeof %s; _zi++) _nz |= _zp[_zi]; if (!_nz) %s = %s; } ",
+                   var, var, var, zero_value(t));
+    }
 }
 
 /* ------------------------------------------------------------ format */

@@ -20,6 +20,9 @@ echo 'const WynSymbol wyn_rt_symbols[] = {'
 sed -n 's/^[A-Za-z_][A-Za-z0-9_ *]*[ *]\([a-z_][a-z0-9_]*\)(.*$/\1/p' "$hdr" |
   grep -v '^wyn_idx$' | sort -u |
   while read -r name; do echo "    {\"$name\", (void *)$name},"; done
+# data: `extern const TYPE rt_name;` (element operation tables)
+sed -n 's/^extern const [A-Za-z_][A-Za-z0-9_]* \(rt_[a-z0-9_]*\);.*$/\1/p' "$hdr" | sort -u |
+  while read -r name; do echo "    {\"$name\", (void *)&$name},"; done
 for h in $helpers; do echo "    {\"$h\", (void *)wyn_tcc_$h},"; done
 echo '    {0, 0}'
 echo '};'

@@ -6,8 +6,9 @@
 #ifndef WYN_JIT_H
 #define WYN_JIT_H
 
-/* Compiles and runs; returns the program's exit status.  A tcc error
+/* Compiles c_source (malloc'ed; freed here) and runs it; returns the
+ * program's exit status.  A tcc error
  * about generated code is a compiler bug: it is reported as such, exit 1. */
-int jit_run(const char *c_source, int argc, char **argv);
+int jit_run(char *c_source, int argc, char **argv);
 
 #endif

@@ -4,9 +4,16 @@
  * pointers with libffi closures.  The Ptr helpers live in ptr.c.
  *
  * Everything a callback needs (its two cifs, their type arrays, the copied
- * WynFn) is allocated once and never freed, so the C pointer stays valid for
- * the whole run and may be called from any thread: the handler only reads
- * that data and keeps its own state on the caller's stack.
+ * WynFn, which keeps a reference to its environment box) is allocated once
+ * and never freed, so the C pointer stays valid for the whole run and may
+ * be called from any thread: the handler only reads that data and keeps
+ * its own state on the caller's stack.
+ *
+ * Memory: each call drains the strings made for it (string arguments, the
+ * Wyn function's temporaries).  A string result stays valid for C until
+ * the calling Wyn code's pool is drained (inside a task: its next loop
+ * iteration or its end), or, on a foreign thread, until the next callback
+ * on that thread returns a string.
  */
 #include <dlfcn.h>
 #include <ffi.h>
@@ -16,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "rt_internal.h"
+#include "rt_values.h"
 
 /* ------------------------------------------------------------ libraries */
 
@@ -165,7 +173,7 @@ static void wyn_to_c(char c, const Slot *rv, void *ret)
     /* libffi widened the uint8 result into the whole ffi_arg slot */
     case 'b': *(ffi_arg *)ret = (uint8_t)rv->a != 0; break;
     case 's': {
-        /* Values are never freed, so the bytes stay valid. */
+        /* kept alive by the handler (see the top of this file) */
         WynStr *s = rv->p;
         *(const char **)ret = s ? s->data : "";
         break;
@@ -240,9 +248,39 @@ static int can_call_direct(const char *sig) { return 0; }
 static void call_direct(const Callback *cb, void **args, Slot *rv) {}
 #endif
 
+/* A foreign thread's last string result (released by the next one or at
+ * thread exit). */
+static pthread_key_t last_str_key;
+static pthread_once_t last_str_once = PTHREAD_ONCE_INIT;
+
+static void last_str_free(void *s)
+{
+    rt_release_str(s);
+}
+
+static void last_str_init(void)
+{
+    pthread_key_create(&last_str_key, last_str_free);
+}
+
+/* Keeps a string result valid after the callback's pool is drained. */
+static void keep_result(WynStr *s, int in_task)
+{
+    if (in_task) {
+        rt_autorelease(s);   /* the caller's pool, below the callback's mark */
+        return;
+    }
+    pthread_once(&last_str_once, last_str_init);
+    WynStr *old = pthread_getspecific(last_str_key);
+    pthread_setspecific(last_str_key, s);
+    rt_release_str(old);
+}
+
 static void handler(ffi_cif *cif, void *ret, void **args, void *user)
 {
     const Callback *cb = user;
+    int in_task = rt_pool_in_task();
+    wyn_int mark = rt_pool_mark();
     Slot rv;
     memset(&rv, 0, sizeof rv);
     if (cb->direct) {
@@ -259,6 +297,11 @@ static void handler(ffi_cif *cif, void *ret, void **args, void *user)
         }
         ffi_call((ffi_cif *)&cb->wyn_cif, FFI_FN(cb->fn.fn), &rv, avals);
     }
+    WynStr *res = cb->sig[0] == 's' ? rv.p : NULL;
+    rt_retain(res);
+    rt_pool_drain(mark);
+    if (res && res->rc > 0)
+        keep_result(res, in_task);
     wyn_to_c(cb->sig[0], &rv, ret);
 }
 
@@ -274,6 +317,7 @@ static Callback *make_callback(const WynFn *f, const char *sig, size_t len)
 {
     Callback *cb = xcalloc(1, sizeof *cb);
     cb->fn = *f;
+    rt_retain_box(cb->fn.env);   /* the callback lives for ever */
     cb->sig = xcalloc(len + 1, 1);
     memcpy(cb->sig, sig, len);
     cb->nparams = (unsigned)(len - 1);

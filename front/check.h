@@ -32,6 +32,8 @@ struct Sym {
     int is_pub;
     int assigned_in_lambda;
     int escapes;      /* codegen: referenced other than by `await x` */
+    int rc_owned;     /* codegen: a parameter the function assigns or
+                         mutates, so it holds its own reference */
     FnDecl *fn;       /* SYM_FN */
     TypeGen *tgen;    /* SYM_TYPE */
     Module *module;   /* SYM_MODULE */

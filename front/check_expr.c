@@ -3,6 +3,7 @@
  * match exhaustiveness.  Calls and members live in check_call.c.
  */
 #include "check_int.h"
+#include <stdlib.h>
 #include <string.h>
 
 static Node *wrap_convert(Node *inner, int op, Type *to)
@@ -585,26 +586,24 @@ static int covers(PatList *rows, Type *t);
 static int covers_variant(PatList *rows, int tag, int npayload, Type **payload)
 {
     PatList sub[8] = {{0}};
-    int any = 0;
-    for (int i = 0; i < rows->len; i++) {
+    int any = 0, all_wild = 0;
+    for (int i = 0; i < rows->len && !all_wild; i++) {
         Node *p = rows->items[i];
         if (p->kind != N_PAT_VARIANT || p->ival != tag)
             continue;
         any = 1;
-        int all_wild = 1;
+        all_wild = 1;
         for (int c = 0; c < p->list.len; c++)
             all_wild &= pattern_is_catch_all(p->list.items[c]);
-        if (all_wild)
-            return 1;
-        for (int c = 0; c < p->list.len && c < 8; c++)
+        for (int c = 0; !all_wild && c < p->list.len && c < 8; c++)
             flatten_or(p->list.items[c], &sub[c]);
     }
-    if (!any)
-        return 0;
-    for (int c = 0; c < npayload && c < 8; c++)
-        if (!covers(&sub[c], payload[c]))
-            return 0;
-    return 1;
+    int ok = any;
+    for (int c = 0; ok && !all_wild && c < npayload && c < 8; c++)
+        ok = covers(&sub[c], payload[c]);
+    for (int c = 0; c < 8; c++)
+        free(sub[c].items);
+    return ok;
 }
 
 static int covers(PatList *rows, Type *t)
@@ -654,6 +653,7 @@ void check_match_exhaustive(Node *m, Type *subject)
     }
     if (covers(&rows, st) || st->kind == TY_ERROR) {
         m->ival = 1;
+        free(rows.items);
         return;
     }
     if (st->kind == TY_ENUM) {
@@ -661,10 +661,12 @@ void check_match_exhaustive(Node *m, Type *subject)
             Variant *var = &st->decl->variants.items[v];
             if (!covers_variant(&rows, v, var->npayload, var->payload)) {
                 ERR(m, "match is not exhaustive: variant %s is not covered (add it or a '_' arm)", var->name);
+                free(rows.items);
                 return;
             }
         }
     }
+    free(rows.items);
     ERR(m, "match is not exhaustive: add a '_' arm");
 }
 

@@ -403,5 +403,6 @@ TokenList lex_all(int file, const char *text, int len, int line, int col)
         vec_push(&lx.out, nl);
     }
     vec_push(&lx.out, eof);
+    free(lx.nest.items);
     return lx.out;
 }

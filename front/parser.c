@@ -222,14 +222,17 @@ static Node *parse_sub_expression(Parser *p, const char *s, int n, int line, int
     TokenList toks = lex_all(p->file, s, n, line, col);
     Parser sub = { .file = p->file, .toks = toks.items, .ntoks = toks.len };
     skip_newlines(&sub);
+    Node *e;
     if (kind(&sub) == T_EOF) {
         diag_error(p->file, line, col, "empty interpolation");
-        return node_new(N_STR, p->file, line, col);
+        e = node_new(N_STR, p->file, line, col);
+    } else {
+        e = parse_expr(&sub);
+        skip_newlines(&sub);
+        if (kind(&sub) != T_EOF)
+            error_at(&sub, peek(&sub), "unexpected %s in interpolation", tok_name(kind(&sub)));
     }
-    Node *e = parse_expr(&sub);
-    skip_newlines(&sub);
-    if (kind(&sub) != T_EOF)
-        error_at(&sub, peek(&sub), "unexpected %s in interpolation", tok_name(kind(&sub)));
+    free(toks.items);
     return e;
 }
 
@@ -1628,5 +1631,6 @@ NodeList parse_file(int file)
         if (diag_error_count() > 20)
             break;
     }
+    free(toks.items); /* the tree points into the source text, not here */
     return items;
 }

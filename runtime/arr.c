@@ -6,10 +6,12 @@
  *
  * Arrays are mutable and shared by reference.  Methods documented as
  * returning a new array (slice, copy, reverse, unique, concat, flatten)
- * never alias the input's storage.  A push may move data, so pointers into
+ * never alias the input's storage; they retain the elements they copy
+ * (a->ops) and return the array autoreleased.  A push may move data, so pointers into
  * an array are only valid until its next push or insert.
  */
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 #include "rt_internal.h"
 #include "rt_values.h"
@@ -77,26 +79,100 @@ static char *elem_at(WynArr *a, wyn_int i)
     return a->data + i * a->esize;
 }
 
-WynArr *rt_arr_new(wyn_int esize, wyn_int cap)
+/* Retains elements [i, i + n) of a (after they were copied in). */
+static void dup_range(WynArr *a, wyn_int i, wyn_int n)
 {
-    WynArr *a = rt_malloc_raw(sizeof(WynArr));
+    const WynElemOps *ops = a->ops;
+    if (!ops || !ops->dup || n <= 0)
+        return;
+    if (ops == &rt_str_ops || ops == &rt_arr_ops || ops == &rt_map_ops) {
+        void **p = (void **)elem_at(a, i);
+        for (wyn_int k = 0; k < n; k++)
+            rt_retain(p[k]);
+        return;
+    }
+    for (wyn_int k = 0; k < n; k++)
+        ops->dup(elem_at(a, i + k));
+}
+
+/* Releases elements [i, i + n) of a. */
+static void drop_range(WynArr *a, wyn_int i, wyn_int n)
+{
+    const WynElemOps *ops = a->ops;
+    if (!ops || !ops->drop || n <= 0)
+        return;
+    if (ops == &rt_str_ops) {
+        WynStr **p = (WynStr **)elem_at(a, i);
+        for (wyn_int k = 0; k < n; k++)
+            rt_release_str(p[k]);
+        return;
+    }
+    for (wyn_int k = 0; k < n; k++)
+        ops->drop(elem_at(a, i + k));
+}
+
+WynArr *rt_arr_new_keep(wyn_int esize, wyn_int cap, const WynElemOps *ops)
+{
+    if (cap < 0)
+        cap = 0;
+    if ((wyn_uint)cap > (wyn_uint)LLONG_MAX / (wyn_uint)(esize > 0 ? esize : 1))
+        rt_fatal(0, "out of memory");
+    WynArr *a = rt_obj_alloc(sizeof(WynArr));
     a->rc = 1;
     a->len = 0;
-    a->cap = cap > 0 ? cap : 0;
+    a->cap = cap;
     a->esize = esize;
-    if ((wyn_uint)a->cap > (wyn_uint)LLONG_MAX / (wyn_uint)(esize > 0 ? esize : 1))
-        rt_fatal(0, "out of memory");
+    a->ops = ops;
     a->data = a->cap ? rt_alloc(a->cap * esize) : NULL;
+    return a;
+}
+
+WynArr *rt_arr_new(wyn_int esize, wyn_int cap)
+{
+    return rt_autorelease_arr(rt_arr_new_keep(esize, cap, NULL));
+}
+
+WynArr *rt_arr_new_ops(wyn_int esize, wyn_int cap, const WynElemOps *ops)
+{
+    return rt_autorelease_arr(rt_arr_new_keep(esize, cap, ops));
+}
+
+/* A new array (+1) holding copies of n elements, retained. */
+static WynArr *arr_from_keep(wyn_int esize, const void *elems, wyn_int n,
+                             const WynElemOps *ops)
+{
+    WynArr *a = rt_arr_new_keep(esize, n, ops);
+    if (n > 0) {
+        memcpy(a->data, elems, (size_t)(n * esize));
+        a->len = n;
+        dup_range(a, 0, n);
+    }
     return a;
 }
 
 WynArr *rt_arr_from(wyn_int esize, const void *elems, wyn_int n)
 {
-    WynArr *a = rt_arr_new(esize, n);
-    if (n > 0)
-        memcpy(a->data, elems, (size_t)(n * esize));
-    a->len = n > 0 ? n : 0;
-    return a;
+    return rt_autorelease_arr(arr_from_keep(esize, elems, n, NULL));
+}
+
+WynArr *rt_arr_from_ops(wyn_int esize, const void *elems, wyn_int n,
+                        const WynElemOps *ops)
+{
+    return rt_autorelease_arr(arr_from_keep(esize, elems, n, ops));
+}
+
+void rt_release_arr(WynArr *a)
+{
+    if (rt_rc_release(a))
+        rt_dispose(a, RT_K_ARR);
+}
+
+void rt_arr_destroy(WynArr *a)
+{
+    a->rc = 0;
+    drop_range(a, 0, a->len);
+    free(a->data);
+    rt_obj_free(a);
 }
 
 /* Ensures room for need elements: doubles, at least ARR_MIN_CAP. */
@@ -130,7 +206,9 @@ void *rt_arr_push_slot(WynArr *a)
 
 void rt_arr_clear(WynArr *a)
 {
-    a->len = 0;
+    wyn_int n = a->len;
+    a->len = 0; /* first: a drop that looks at a sees it empty */
+    drop_range(a, 0, n);
 }
 
 /* ------------------------------------------------- element access, edits */
@@ -141,12 +219,22 @@ static void copy_out(WynArr *a, wyn_int i, void *out)
         memcpy(out, elem_at(a, i), (size_t)a->esize);
 }
 
+/* Moves element i out to out (the caller gets the array's reference), or
+ * releases it when out is NULL. */
+static void move_out(WynArr *a, wyn_int i, void *out)
+{
+    if (out)
+        memcpy(out, elem_at(a, i), (size_t)a->esize);
+    else if (a->ops && a->ops->drop)
+        a->ops->drop(elem_at(a, i));
+}
+
 void rt_arr_pop(WynArr *a, void *out, wyn_loc loc)
 {
     if (a->len == 0)
         rt_panic(loc, "pop from empty array");
     a->len--;
-    copy_out(a, a->len, out);
+    move_out(a, a->len, out);
 }
 
 void rt_arr_first(WynArr *a, void *out, wyn_loc loc)
@@ -172,15 +260,24 @@ void rt_arr_insert(WynArr *a, wyn_int i, const void *elem, wyn_loc loc)
     memmove(elem_at(a, j + 1), elem_at(a, j), (size_t)((a->len - j) * a->esize));
     memcpy(elem_at(a, j), elem, (size_t)a->esize);
     a->len++;
+    dup_range(a, j, 1);
 }
 
 void rt_arr_remove(WynArr *a, wyn_int i, void *out, wyn_loc loc)
 {
     wyn_int j = wyn_idx(a->len, i, loc);
-    copy_out(a, j, out);
+    char tmp[64];
+    char *keep = out ? out : (size_t)a->esize <= sizeof tmp ? tmp : rt_malloc_raw((size_t)a->esize);
+    memcpy(keep, elem_at(a, j), (size_t)a->esize);
     memmove(elem_at(a, j), elem_at(a, j + 1),
             (size_t)((a->len - j - 1) * a->esize));
     a->len--;
+    if (!out) { /* nobody takes it: release it, after a is consistent */
+        if (a->ops && a->ops->drop)
+            a->ops->drop(keep);
+        if (keep != tmp)
+            free(keep);
+    }
 }
 
 /* ------------------------------------------------------- new-array views */
@@ -189,47 +286,54 @@ WynArr *rt_arr_slice(WynArr *a, wyn_int lo, wyn_int hi)
 {
     rt_slice_bounds(a->len, &lo, &hi);
     if (lo == hi) /* a may have no storage at all */
-        return rt_arr_new(a->esize, 0);
-    return rt_arr_from(a->esize, elem_at(a, lo), hi - lo);
+        return rt_autorelease_arr(rt_arr_new_keep(a->esize, 0, a->ops));
+    return rt_autorelease_arr(arr_from_keep(a->esize, elem_at(a, lo), hi - lo, a->ops));
 }
 
 WynArr *rt_arr_copy(WynArr *a)
 {
-    return rt_arr_from(a->esize, a->data, a->len);
+    return rt_autorelease_arr(arr_from_keep(a->esize, a->data, a->len, a->ops));
 }
 
 WynArr *rt_arr_reverse(WynArr *a)
 {
-    WynArr *r = rt_arr_new(a->esize, a->len);
+    WynArr *r = rt_arr_new_keep(a->esize, a->len, a->ops);
     for (wyn_int i = 0; i < a->len; i++)
         memcpy(elem_at(r, i), elem_at(a, a->len - 1 - i), (size_t)a->esize);
     r->len = a->len;
-    return r;
+    dup_range(r, 0, r->len);
+    return rt_autorelease_arr(r);
 }
 
 WynArr *rt_arr_concat(WynArr *a, WynArr *b)
 {
-    WynArr *r = rt_arr_new(a->esize, a->len + b->len);
+    WynArr *r = rt_arr_new_keep(a->esize, a->len + b->len, a->ops ? a->ops : b->ops);
     if (a->len)
         memcpy(r->data, a->data, (size_t)(a->len * a->esize));
     if (b->len)
         memcpy(elem_at(r, a->len), b->data, (size_t)(b->len * a->esize));
     r->len = a->len + b->len;
-    return r;
+    dup_range(r, 0, r->len);
+    return rt_autorelease_arr(r);
 }
 
+/* [[T]] -> [T]: the result's ops are the inner arrays' (the first inner
+ * array that has some). */
 WynArr *rt_arr_flatten(WynArr *a)
 {
     WynArr **inner = (WynArr **)a->data;
     wyn_int total = 0, esize = 8; /* [] of [T]: T unknown, 8 is harmless */
+    const WynElemOps *ops = NULL;
     for (wyn_int i = 0; i < a->len; i++) {
         if (!inner[i])
             continue;
         if (total == 0)
             esize = inner[i]->esize;
+        if (!ops)
+            ops = inner[i]->ops;
         total += inner[i]->len;
     }
-    WynArr *r = rt_arr_new(esize, total);
+    WynArr *r = rt_arr_new_keep(esize, total, ops);
     for (wyn_int i = 0; i < a->len; i++) {
         if (inner[i] && inner[i]->len) {
             memcpy(elem_at(r, r->len), inner[i]->data,
@@ -237,7 +341,8 @@ WynArr *rt_arr_flatten(WynArr *a)
             r->len += inner[i]->len;
         }
     }
-    return r;
+    dup_range(r, 0, r->len);
+    return rt_autorelease_arr(r);
 }
 
 /* ------------------------------------------------------------- searching */
@@ -280,8 +385,8 @@ wyn_bool rt_arr_eq(WynArr *a, WynArr *b, WynEqFn eq)
 /* unique() for ints and strings: a hash set keeps it linear. */
 static WynArr *unique_hashed(WynArr *a, wyn_bool str_keys)
 {
-    WynArr *r = rt_arr_new(8, 0);
-    WynMap *seen = rt_map_new(str_keys, 0);
+    WynArr *r = rt_arr_new_keep(8, 0, a->ops);
+    WynMap *seen = rt_map_new_keep(str_keys, 0, NULL);
     for (wyn_int i = 0; i < a->len; i++) {
         wyn_int before = rt_map_len(seen);
         char *e = elem_at(a, i);
@@ -292,14 +397,16 @@ static WynArr *unique_hashed(WynArr *a, wyn_bool str_keys)
         if (rt_map_len(seen) != before)
             memcpy(rt_arr_push_slot(r), e, 8);
     }
-    return r;
+    rt_release_map(seen);
+    dup_range(r, 0, r->len);
+    return rt_autorelease_arr(r);
 }
 
 WynArr *rt_arr_unique(WynArr *a, WynEqFn eq)
 {
     if (a->esize == 8 && (eq == rt_eq_int || eq == rt_eq_str))
         return unique_hashed(a, eq == rt_eq_str);
-    WynArr *r = rt_arr_new(a->esize, 0);
+    WynArr *r = rt_arr_new_keep(a->esize, 0, a->ops);
     for (wyn_int i = 0; i < a->len; i++) {
         char *e = elem_at(a, i);
         wyn_int j = 0;
@@ -308,7 +415,8 @@ WynArr *rt_arr_unique(WynArr *a, WynEqFn eq)
         if (j == r->len)
             memcpy(rt_arr_push_slot(r), e, (size_t)a->esize);
     }
-    return r;
+    dup_range(r, 0, r->len);
+    return rt_autorelease_arr(r);
 }
 
 /* ------------------------------------------------------------ reductions */
@@ -333,7 +441,7 @@ WynStr *rt_arr_join(WynArr *strs, WynStr *sep)
         memcpy(out, parts[i]->data, (size_t)parts[i]->len);
         out += parts[i]->len;
     }
-    return s;
+    return rt_autorelease(s);
 }
 
 wyn_int rt_arr_sum_int(WynArr *a)

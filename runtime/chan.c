@@ -15,6 +15,11 @@
  *     be stale: their wait was won elsewhere; whoever pops them drops them);
  *   - senders are queued only when count == cap;
  *   - closed channels have no senders queued.
+ *
+ * Ownership: values are raw bytes.  Generated code retains a value before
+ * rt_chan_send; the receiver owns what recv/try_recv/select deliver.  A
+ * channel is an int handle, so it is never freed: it stays reachable (and
+ * so do values still buffered in it when the program ends).
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -109,6 +114,7 @@ static Chan *chan_make(int64_t cap, wyn_int esize)
     Chan *c = calloc(1, sizeof *c);
     if (!c)
         rt_fatal(0, "out of memory (channel)");
+    rt_mem_keep(c);   /* handles are ints: a channel lives until exit */
     c->magic = CHAN_MAGIC;
     c->esize = (uint32_t)esize;
     c->cap = cap;

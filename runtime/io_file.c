@@ -62,7 +62,7 @@ static int path_ok(WynStr *path)
     return 1;
 }
 
-/* Whole file as a string, or NULL with errno. */
+/* Whole file as a string (+1), or NULL with errno. */
 static WynStr *read_all(WynStr *path)
 {
     if (!path_ok(path))
@@ -96,7 +96,7 @@ static WynStr *read_all(WynStr *path)
         len += (size_t)r;
     }
     close(fd);
-    WynStr *s = rt_str_new(buf, (wyn_int)len);
+    WynStr *s = rt_str_new_keep(buf, (wyn_int)len);
     free(buf);
     return s;
 }
@@ -106,15 +106,15 @@ WynStr *rt_file_read(WynStr *path, wyn_loc loc)
     WynStr *s = read_all(path);
     if (!s)
         io_fail(loc, "cannot read", path, errno);
-    return s;
+    return rt_autorelease(s);
 }
 
 WynStr *rt_file_try_read(WynStr *path, WynStr **err)
 {
     WynStr *s = read_all(path);
     if (!s && err)
-        *err = io_errmsg("cannot read", path, errno);
-    return s;
+        *err = rt_autorelease(io_errmsg("cannot read", path, errno));
+    return rt_autorelease(s);
 }
 
 static int write_all(WynStr *path, WynStr *text, int flags)
@@ -185,15 +185,16 @@ WynArr *rt_file_read_lines(WynStr *path, wyn_loc loc)
     WynStr *s = read_all(path);
     if (!s)
         io_fail(loc, "cannot read", path, errno);
-    WynArr *a = rt_arr_new(sizeof(WynStr *), 0);
+    WynArr *a = rt_arr_new_ops(sizeof(WynStr *), 0, &rt_str_ops);
     const char *p = s->data, *end = p + s->len;
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         const char *le = nl ? nl : end;
         const char *te = le > p && le[-1] == '\r' && nl ? le - 1 : le;
-        *(WynStr **)rt_arr_push_slot(a) = rt_str_new(p, (wyn_int)(te - p));
+        *(WynStr **)rt_arr_push_slot(a) = rt_str_new_keep(p, (wyn_int)(te - p));
         p = nl ? nl + 1 : end;
     }
+    rt_release_str(s);
     return a;
 }
 
@@ -209,12 +210,12 @@ WynArr *rt_file_list(WynStr *dir, wyn_loc loc)
     DIR *d = opendir(dir->data);
     if (!d)
         io_fail(loc, "cannot list", dir, errno);
-    WynArr *a = rt_arr_new(sizeof(WynStr *), 0);
+    WynArr *a = rt_arr_new_ops(sizeof(WynStr *), 0, &rt_str_ops);
     struct dirent *e;
     while ((e = readdir(d))) {
         if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
             continue;
-        *(WynStr **)rt_arr_push_slot(a) = rt_str_cstr(e->d_name);
+        *(WynStr **)rt_arr_push_slot(a) = rt_str_cstr_keep(e->d_name);
     }
     closedir(d);
     qsort(a->data, (size_t)a->len, sizeof(WynStr *), cmp_name);
@@ -255,9 +256,9 @@ WynArr *rt_sys_args(void)
 {
     int n = rt_args_count();
     char **v = rt_args();
-    WynArr *a = rt_arr_new(sizeof(WynStr *), n > 1 ? n - 1 : 0);
+    WynArr *a = rt_arr_new_ops(sizeof(WynStr *), n > 1 ? n - 1 : 0, &rt_str_ops);
     for (int i = 1; i < n; i++)
-        *(WynStr **)rt_arr_push_slot(a) = rt_str_cstr(v[i]);
+        *(WynStr **)rt_arr_push_slot(a) = rt_str_cstr_keep(v[i]);
     return a;
 }
 
@@ -313,7 +314,7 @@ WynStr *rt_sys_exec(WynStr *cmd, wyn_loc loc)
     int st;
     while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
     }
-    WynStr *out = rt_sb_to_str_keep(sb);
+    WynStr *out = rt_sb_to_string(sb);
     rt_sb_free(sb);
     return out;
 }

@@ -280,6 +280,16 @@ static WynStr *lower_str(const char *p, size_t n)
     return s;
 }
 
+void io_http_req_release(WynHttpRequest *r)
+{
+    rt_release_str(r->method);
+    rt_release_str(r->path);
+    rt_release_str(r->query);
+    rt_release_map(r->headers);
+    rt_release_str(r->body);
+    memset(r, 0, sizeof *r);
+}
+
 /* Header fields in [p, end) (lines up to and including the empty one).
  * Fills the map and the framing facts.  Returns 0 or minus a status. */
 typedef struct {
@@ -318,19 +328,23 @@ static int parse_fields(const char *p, const char *end, WynMap *headers, Framing
                 return -400;
         }
         size_t nl = (size_t)(c - p), vl = (size_t)(ve - v);
-        WynStr *name = lower_str(p, nl);
+        WynStr *name = lower_str(p, nl);   /* +1, released below */
         if (nl == 14 && !memcmp(name->data, "content-length", 14)) {
-            if (vl == 0 || vl > 15)
-                return vl > 15 ? -413 : -400;
             long long x = 0;
-            for (size_t i = 0; i < vl; i++) {
+            int bad = vl == 0 || vl > 15 ? (vl > 15 ? -413 : -400) : 0;
+            for (size_t i = 0; i < vl && !bad; i++) {
                 if (v[i] < '0' || v[i] > '9')
-                    return -400;
+                    bad = -400;
                 x = x * 10 + (v[i] - '0');
             }
-            if (f->clen >= 0 && f->clen != x)
-                return -400;
+            if (!bad && f->clen >= 0 && f->clen != x)
+                bad = -400;
+            if (bad) {
+                rt_release_str(name);
+                return bad;
+            }
             if (f->clen >= 0) {
+                rt_release_str(name);
                 p = nx;
                 continue;   /* identical repeat: keep one */
             }
@@ -347,12 +361,18 @@ static int parse_fields(const char *p, const char *end, WynMap *headers, Framing
             if (has_token(v, vl, "keep-alive"))
                 f->conn_keep = 1;
         }
-        WynStr **slot = rt_map_slot_s(headers, name);
+        WynStr **slot = rt_map_slot_s(headers, name);   /* retains name */
+        rt_release_str(name);
+        WynStr *val = rt_str_new_keep(v, (wyn_int)vl);
         if (*slot) {
-            WynStr *parts[3] = { *slot, rt_str_new(", ", 2), rt_str_new(v, (wyn_int)vl) };
-            *slot = rt_str_concat_n_keep(parts, 3);
+            static WYN_STR_LIT_TYPE(3) comma = { -1, 2, ", " };
+            WynStr *parts[3] = { *slot, (WynStr *)&comma, val };
+            WynStr *joined = rt_str_concat_n_keep(parts, 3);
+            rt_release_str(*slot);
+            rt_release_str(val);
+            *slot = joined;
         } else {
-            *slot = rt_str_new(v, (wyn_int)vl);
+            *slot = val;
         }
         p = nx;
     }
@@ -427,30 +447,35 @@ long io_http_parse(const char *buf, size_t n, HttpParsed *out)
         return (size_t)(end - buf) >= IO_MAX_HEADER ? -431 : 0;
     if (he - buf > IO_MAX_HEADER)
         return -431;
-    WynMap *headers = rt_map_new(1, sizeof(WynStr *));
+    WynMap *headers = rt_map_new_keep(1, sizeof(WynStr *), &rt_str_ops);
     Framing f;
     int r = parse_fields(nx, he, headers, &f);
-    if (r < 0)
+    if (r >= 0 && f.te_other)
+        r = f.chunked || minor == 0 ? -400 : -501;
+    else if (r >= 0 && f.chunked && (f.clen >= 0 || minor == 0))
+        r = -400;
+    else if (r >= 0 && f.clen > IO_MAX_BODY)
+        r = -413;
+    if (r < 0) {
+        rt_release_map(headers);
         return r;
-    if (f.te_other)
-        return f.chunked || minor == 0 ? -400 : -501;
-    if (f.chunked && (f.clen >= 0 || minor == 0))
-        return -400;
-    if (f.clen > IO_MAX_BODY)
-        return -413;
+    }
     WynStr *body;
     size_t used;
     if (f.chunked) {
         int c = chunked_decode(he, (size_t)(end - he), IO_MAX_BODY, &body, &used);
-        if (c <= 0)
+        if (c <= 0) {
+            rt_release_map(headers);
             return c;
+        }
         used += (size_t)(he - buf);
     } else if (f.clen > 0) {
         if ((size_t)(end - he) < (size_t)f.clen) {
             out->need = (size_t)(he - buf) + (size_t)f.clen;
+            rt_release_map(headers);
             return 0;
         }
-        body = rt_str_new(he, (wyn_int)f.clen);
+        body = rt_str_new_keep(he, (wyn_int)f.clen);
         used = (size_t)(he - buf) + (size_t)f.clen;
     } else {
         body = rt_str_empty();
@@ -459,10 +484,10 @@ long io_http_parse(const char *buf, size_t n, HttpParsed *out)
     const char *q = path;
     while (q < tend && *q != '?')
         q++;
-    out->req.method = rt_str_new(p, (wyn_int)(sp1 - p));
-    out->req.path = path == tend || *path == '?' ? rt_str_new("/", 1)
-                                                  : rt_str_new(path, (wyn_int)(q - path));
-    out->req.query = q < tend ? rt_str_new(q + 1, (wyn_int)(tend - q - 1)) : rt_str_empty();
+    out->req.method = rt_str_new_keep(p, (wyn_int)(sp1 - p));
+    out->req.path = path == tend || *path == '?' ? rt_str_new_keep("/", 1)
+                                                  : rt_str_new_keep(path, (wyn_int)(q - path));
+    out->req.query = q < tend ? rt_str_new_keep(q + 1, (wyn_int)(tend - q - 1)) : rt_str_empty();
     out->req.headers = headers;
     out->req.body = body;
     out->req.conn = 0;
@@ -807,6 +832,9 @@ wyn_int rt_http_listen(wyn_int port, wyn_loc loc)
     HServer *hs = calloc(1, sizeof *hs);
     if (!hs)
         rt_panic(loc, "out of memory");
+    /* connections keep pointing at their server after it is closed, so a
+     * server record lives until exit (reachable) */
+    rt_mem_keep(hs);
     hs->self = o;
     pthread_mutex_init(&hs->mu, NULL);
     hs->epfd = epoll_create1(EPOLL_CLOEXEC);
@@ -864,9 +892,15 @@ void rt_http_accept(wyn_int server, WynHttpRequest *out, wyn_loc loc)
                 wake_one_capped(hs, &wakes);
             pthread_mutex_unlock(&hs->mu);
             send_wakes(hs, wakes);
+            /* the queued request's references go to the caller's pool */
             *out = c->req;
             out->conn = io_handle(c);
             memset(&c->req, 0, sizeof c->req);
+            rt_autorelease(out->method);
+            rt_autorelease(out->path);
+            rt_autorelease(out->query);
+            rt_autorelease_map(out->headers);
+            rt_autorelease(out->body);
             io_end(so);
             return;
         }
@@ -1068,6 +1102,7 @@ void io_http_final(IoObj *o)
         free(o->buf);
         o->buf = NULL;
         o->len = o->cap = 0;
+        io_http_req_release(&o->req);   /* a request nobody accepted */
         return;
     }
     HServer *hs = o->hs;
@@ -1283,7 +1318,7 @@ static void http_request(const char *method, WynStr *url, WynStr *body, WynHttpR
             goto fail;
         }
         int status = (p[9] - '0') * 100 + (p[10] - '0') * 10 + (p[11] - '0');
-        WynMap *headers = rt_map_new(1, sizeof(WynStr *));
+        WynMap *headers = rt_map_new_ops(1, sizeof(WynStr *), &rt_str_ops);
         Framing fr;
         if (parse_fields(nx, he, headers, &fr) < 0) {
             err = "malformed response headers";
@@ -1292,7 +1327,7 @@ static void http_request(const char *method, WynStr *url, WynStr *body, WynHttpR
         size_t bstart = (size_t)(he - buf);
         if (status >= 100 && status < 200) {
             start = bstart;
-            continue;
+            continue;   /* headers: in the pool */
         }
         WynStr *rbody;
         if (status == 204 || status == 304 || !strcmp(method, "HEAD")) {
@@ -1325,7 +1360,7 @@ static void http_request(const char *method, WynStr *url, WynStr *body, WynHttpR
                     goto fail;
                 }
             }
-            rbody = rt_str_new(buf + bstart, fr.clen);
+            rbody = rt_str_new_keep(buf + bstart, fr.clen);
         } else {
             for (;;) {
                 int f = client_fill(fd, &buf, &len, &cap, bstart + CLIENT_MAX_BODY);
@@ -1336,13 +1371,13 @@ static void http_request(const char *method, WynStr *url, WynStr *body, WynHttpR
                     goto fail;
                 }
             }
-            rbody = rt_str_new(buf + bstart, (wyn_int)(len - bstart));
+            rbody = rt_str_new_keep(buf + bstart, (wyn_int)(len - bstart));
         }
         close(fd);
         free(buf);
         out->status = status;
-        out->headers = headers;
-        out->body = rbody;
+        out->headers = headers;        /* autoreleased (+0) */
+        out->body = rt_autorelease(rbody);
         return;
     }
 fail:

@@ -112,6 +112,9 @@ typedef struct HttpParsed {
     size_t need;   /* on 0 with a Content-Length body: bytes needed in all */
 } HttpParsed;
 long io_http_parse(const char *buf, size_t n, HttpParsed *out);
+/* Releases the request's strings and headers (each +1 after a successful
+ * io_http_parse) and zeroes it. */
+void io_http_req_release(WynHttpRequest *r);
 
 #define IO_MAX_HEADER (16 * 1024)
 #define IO_MAX_BODY (8 * 1024 * 1024)

@@ -2,8 +2,12 @@
  * io_json.c — Json.parse and friends (I/O library, SPEC §13).
  *
  * A parsed document is a tree of immutable heap nodes; a value handle is
- * the node's address cast to wyn_int (0 is never a node).  Nodes are never
- * freed, like every other runtime value.
+ * the node's address cast to wyn_int (0 is never a node).  Handles are ints,
+ * so their lifetime cannot be counted: a parsed tree lives until the
+ * process exits (its root is kept reachable with rt_mem_keep).  The tree
+ * owns its strings; getters return them borrowed (valid for ever), keys()
+ * returns a new array that retains them.  A parse that fails frees what it
+ * built.
  *
  * Parser: recursive descent over (pointer, length) — it never reads past
  * the given length and never relies on a terminating NUL, so it can be
@@ -196,7 +200,7 @@ static WynStr *parse_string(JP *jp)
     const unsigned char *body = jp->p + 1;
     jp->p = q + 1;
     if (!has_esc)
-        return rt_str_new((const char *)body, (wyn_int)outlen);
+        return rt_str_new_keep((const char *)body, (wyn_int)outlen);
     WynStr *s = rt_str_alloc((wyn_int)outlen);
     char *o = s->data;
     const unsigned char *r = body;
@@ -299,6 +303,30 @@ static int match_word(JP *jp, const char *w, size_t n)
 
 static JNode *parse_value(JP *jp, int depth);
 
+/* Frees a tree that is not (yet) handed out: a failed parse's pieces. */
+static void node_free(JNode *n)
+{
+    if (!n)
+        return;
+    switch (n->type) {
+    case J_STR:
+        rt_release_str(n->s);
+        break;
+    case J_ARR:
+    case J_OBJ:
+        for (wyn_int k = 0; k < n->n; k++) {
+            node_free(n->items[k]);
+            if (n->keys)
+                rt_release_str(n->keys[k]);
+        }
+        free(n->items);
+        free(n->keys);
+        rt_release_map(n->index);
+        break;
+    }
+    free(n);
+}
+
 /* Growing scratch arrays for members, in the heap (never on a parked
  * stack: parsing does not park, but keep frames small for deep nesting). */
 typedef struct {
@@ -321,6 +349,23 @@ static void members_push(Members *m, WynStr *key, JNode *v)
     m->n++;
 }
 
+static void members_free(Members *m)
+{
+    for (wyn_int k = 0; k < m->n; k++) {
+        node_free(m->items[k]);
+        if (m->keys)
+            rt_release_str(m->keys[k]);
+    }
+    free(m->items);
+    free(m->keys);
+}
+
+static JNode *array_fail(Members *m, JNode *r)
+{
+    members_free(m);
+    return r;
+}
+
 static JNode *parse_array(JP *jp, int depth)
 {
     const unsigned char *open = jp->p;
@@ -333,11 +378,11 @@ static JNode *parse_array(JP *jp, int depth)
         for (;;) {
             JNode *v = parse_value(jp, depth + 1);
             if (!v)
-                return NULL;
+                return array_fail(&m, NULL);
             members_push(&m, NULL, v);
             skip_ws(jp);
             if (jp->p >= jp->end)
-                return jp_fail(jp, open, "unterminated array");
+                return array_fail(&m, jp_fail(jp, open, "unterminated array"));
             if (*jp->p == ',') {
                 jp->p++;
                 continue;
@@ -346,13 +391,21 @@ static JNode *parse_array(JP *jp, int depth)
                 jp->p++;
                 break;
             }
-            return jp_fail(jp, jp->p, "expected ',' or ']' in array");
+            return array_fail(&m, jp_fail(jp, jp->p, "expected ',' or ']' in array"));
         }
     }
     JNode *n = node_new(J_ARR);
     n->n = m.n;
     n->items = m.items;
     return n;
+}
+
+static JNode *object_fail(Members *m, WynMap *index, WynStr *key, JNode *r)
+{
+    members_free(m);
+    rt_release_map(index);
+    rt_release_str(key);
+    return r;
 }
 
 static JNode *parse_object(JP *jp, int depth)
@@ -368,19 +421,21 @@ static JNode *parse_object(JP *jp, int depth)
         for (;;) {
             skip_ws(jp);
             if (jp->p >= jp->end)
-                return jp_fail(jp, open, "unterminated object");
+                return object_fail(&m, index, NULL, jp_fail(jp, open, "unterminated object"));
             if (*jp->p != '"')
-                return jp_fail(jp, jp->p, "expected a string key in object");
+                return object_fail(&m, index, NULL,
+                                   jp_fail(jp, jp->p, "expected a string key in object"));
             WynStr *key = parse_string(jp);
             if (!key)
-                return NULL;
+                return object_fail(&m, index, NULL, NULL);
             skip_ws(jp);
             if (jp->p >= jp->end || *jp->p != ':')
-                return jp_fail(jp, jp->p, "expected ':' after object key");
+                return object_fail(&m, index, key,
+                                   jp_fail(jp, jp->p, "expected ':' after object key"));
             jp->p++;
             JNode *v = parse_value(jp, depth + 1);
             if (!v)
-                return NULL;
+                return object_fail(&m, index, key, NULL);
             /* a repeated key: last value wins, first position stays */
             wyn_int dup = -1;
             if (index) {
@@ -395,20 +450,22 @@ static JNode *parse_object(JP *jp, int depth)
                     }
             }
             if (dup >= 0) {
+                node_free(m.items[dup]);
                 m.items[dup] = v;
+                rt_release_str(key);
             } else {
-                members_push(&m, key, v);
+                members_push(&m, key, v); /* m owns key */
                 if (index) {
                     *(wyn_int *)rt_map_slot_s(index, key) = m.n;
                 } else if (m.n > JSON_INDEX_MIN) {
-                    index = rt_map_new(1, sizeof(wyn_int));
+                    index = rt_map_new_keep(1, sizeof(wyn_int), NULL);
                     for (wyn_int k = 0; k < m.n; k++)
                         *(wyn_int *)rt_map_slot_s(index, m.keys[k]) = k + 1;
                 }
             }
             skip_ws(jp);
             if (jp->p >= jp->end)
-                return jp_fail(jp, open, "unterminated object");
+                return object_fail(&m, index, NULL, jp_fail(jp, open, "unterminated object"));
             if (*jp->p == ',') {
                 jp->p++;
                 continue;
@@ -417,7 +474,8 @@ static JNode *parse_object(JP *jp, int depth)
                 jp->p++;
                 break;
             }
-            return jp_fail(jp, jp->p, "expected ',' or '}' in object");
+            return object_fail(&m, index, NULL,
+                               jp_fail(jp, jp->p, "expected ',' or '}' in object"));
         }
     }
     JNode *n = node_new(J_OBJ);
@@ -484,8 +542,10 @@ wyn_int rt_json_parse_checked(const char *s, size_t n, char *err, size_t errlen)
     skip_ws(&jp);
     if (jp.p < jp.end) {
         jp_fail(&jp, jp.p, "unexpected text after the value");
+        node_free(v);
         return 0;
     }
+    rt_mem_keep(v); /* lives until exit: handles are ints */
     return (wyn_int)(uintptr_t)v;
 }
 
@@ -603,9 +663,9 @@ WynArr *rt_json_keys(wyn_int v, wyn_loc loc)
     JNode *n = jnode(v, loc);
     if (n->type != J_OBJ)
         type_error(loc, "keys", n, "an object");
-    WynArr *a = rt_arr_new(sizeof(WynStr *), n->n);
+    WynArr *a = rt_arr_new_ops(sizeof(WynStr *), n->n, &rt_str_ops);
     for (wyn_int k = 0; k < n->n; k++)
-        *(WynStr **)rt_arr_push_slot(a) = n->keys[k];
+        *(WynStr **)rt_arr_push_slot(a) = wyn_own_str(n->keys[k]);
     return a;
 }
 
@@ -741,7 +801,7 @@ WynStr *rt_json_to_string(wyn_int v)
         return rt_str_cstr("null");
     WynSB *sb = rt_sb_new();
     append_node(sb, n);
-    WynStr *s = rt_sb_to_str_keep(sb);
+    WynStr *s = rt_sb_to_string(sb);
     rt_sb_free(sb);
     return s;
 }

@@ -65,6 +65,7 @@ IoObj *io_obj_new(int kind, int fd)
         if (!o)
             rt_fatal(0, "out of memory");
         atomic_store(&o->state, 1ull << 48);
+        rt_mem_keep(o);   /* records are reused, never freed: reachable */
     }
     /* everything but the state word (which carries the generation) */
     memset((char *)o + sizeof o->state, 0, sizeof *o - sizeof o->state);

@@ -34,7 +34,7 @@ int rt_main(const WynProgram *prog, int argc, char **argv)
     }
     rt_signals_install();
     rt_tls_worker = &rt_sched.workers[0];
-    Task *t = rt_task_alloc(rt_tls_worker, sizeof prog, sizeof(wyn_int));
+    Task *t = rt_task_alloc(rt_tls_worker, sizeof prog, sizeof(wyn_int), NULL);
     t->fn = main_body;
     t->flags |= TF_MAIN;
     *(const WynProgram **)t->args = prog;

@@ -37,6 +37,7 @@
 
 struct WynMap {
     wyn_int rc;
+    const WynElemOps *vops; /* values: how to retain/release them */
     wyn_bool str_keys;
     wyn_int vsize;      /* bytes per value */
     wyn_int stride;     /* bytes per entry: key + value rounded up to 8 */
@@ -275,7 +276,21 @@ ALWAYS_INLINE void *map_slot(WynMap *m, int str_keys, uint64_t key)
         if (pos >= 0)
             return entry_at(m, pos) + 8;
     }
+    if (str_keys)
+        rt_retain((WynStr *)(uintptr_t)key); /* the map's reference */
     return insert_new(m, key, h);
+}
+
+/* Releases what entry e holds: its string key and (vops) its value. */
+static void entry_release(WynMap *m, char *e)
+{
+    if (m->str_keys) {
+        WynStr *k;
+        memcpy(&k, e, 8);
+        rt_release_str(k);
+    }
+    if (m->vops && m->vops->drop)
+        m->vops->drop(e + 8);
 }
 
 static wyn_bool map_remove(WynMap *m, int str_keys, uint64_t key)
@@ -287,6 +302,12 @@ static wyn_bool map_remove(WynMap *m, int str_keys, uint64_t key)
     if (pos < 0)
         return 0;
     index_delete(m, slot);
+    /* keep the entry's contents: it is released once m is consistent
+     * (a value's drop may run arbitrary releases) */
+    char small[64];
+    char *e = entry_at(m, pos);
+    char *held = (size_t)m->stride <= sizeof small ? small : rt_malloc_raw((size_t)m->stride);
+    memcpy(held, e, (size_t)m->stride);
     if (!m->dead)
         m->dead = rt_alloc((m->cap + 63) / 64 * 8);
     m->dead[pos / 64] |= 1ULL << (pos % 64);
@@ -296,19 +317,52 @@ static wyn_bool map_remove(WynMap *m, int str_keys, uint64_t key)
         m->used = 0;
         m->ndead = 0;
     }
+    entry_release(m, held);
+    if (held != small)
+        free(held);
     return 1;
 }
 
 /* ------------------------------------------------------------ public API */
 
-WynMap *rt_map_new(wyn_bool str_keys, wyn_int vsize)
+WynMap *rt_map_new_keep(wyn_bool str_keys, wyn_int vsize, const WynElemOps *vops)
 {
-    WynMap *m = rt_alloc(sizeof(WynMap));
+    WynMap *m = rt_obj_calloc(sizeof(WynMap));
     m->rc = 1;
+    m->vops = vops;
     m->str_keys = str_keys;
     m->vsize = vsize;
     m->stride = 8 + ((vsize + 7) & ~7LL);
     return m;
+}
+
+WynMap *rt_map_new(wyn_bool str_keys, wyn_int vsize)
+{
+    return rt_autorelease_map(rt_map_new_keep(str_keys, vsize, NULL));
+}
+
+WynMap *rt_map_new_ops(wyn_bool str_keys, wyn_int vsize, const WynElemOps *vops)
+{
+    return rt_autorelease_map(rt_map_new_keep(str_keys, vsize, vops));
+}
+
+void rt_release_map(WynMap *m)
+{
+    if (rt_rc_release(m))
+        rt_dispose(m, RT_K_MAP);
+}
+
+void rt_map_destroy(WynMap *m)
+{
+    m->rc = 0;
+    if (m->str_keys || (m->vops && m->vops->drop))
+        for (wyn_int p = rt_map_next(m, 0); p >= 0; p = rt_map_next(m, p + 1))
+            entry_release(m, entry_at(m, p));
+    for (int k = 0; k < m->nblocks; k++)
+        free(m->blocks[k]);
+    free(m->index);
+    free(m->dead);
+    rt_obj_free(m);
 }
 
 void *rt_map_find_i(WynMap *m, wyn_int key)
@@ -383,29 +437,42 @@ void *rt_map_val_at(WynMap *m, wyn_int pos)
 
 WynArr *rt_map_keys(WynMap *m)
 {
-    WynArr *a = rt_arr_new(8, m->live);
-    for (wyn_int p = rt_map_next(m, 0); p >= 0; p = rt_map_next(m, p + 1))
-        memcpy(a->data + 8 * a->len++, entry_at(m, p), 8);
+    WynArr *a = rt_arr_new_ops(8, m->live, m->str_keys ? &rt_str_ops : NULL);
+    for (wyn_int p = rt_map_next(m, 0); p >= 0; p = rt_map_next(m, p + 1)) {
+        char *e = entry_at(m, p);
+        memcpy(a->data + 8 * a->len++, e, 8);
+        if (m->str_keys)
+            rt_retain(*(WynStr **)e);
+    }
     return a;
 }
 
 WynArr *rt_map_values(WynMap *m)
 {
-    WynArr *a = rt_arr_new(m->vsize, m->live);
-    for (wyn_int p = rt_map_next(m, 0); p >= 0; p = rt_map_next(m, p + 1))
-        memcpy(a->data + m->vsize * a->len++, entry_at(m, p) + 8,
-               (size_t)m->vsize);
+    WynArr *a = rt_arr_new_ops(m->vsize, m->live, m->vops);
+    WynElemFn dup = m->vops ? m->vops->dup : NULL;
+    for (wyn_int p = rt_map_next(m, 0); p >= 0; p = rt_map_next(m, p + 1)) {
+        char *v = a->data + m->vsize * a->len++;
+        memcpy(v, entry_at(m, p) + 8, (size_t)m->vsize);
+        if (dup)
+            dup(v);
+    }
     return a;
 }
 
 WynMap *rt_map_copy(WynMap *m)
 {
-    WynMap *c = rt_map_new(m->str_keys, m->vsize);
+    WynMap *c = rt_map_new_ops(m->str_keys, m->vsize, m->vops);
+    WynElemFn dup = m->vops ? m->vops->dup : NULL;
     for (wyn_int p = rt_map_next(m, 0); p >= 0; p = rt_map_next(m, p + 1)) {
         uint64_t key;
         memcpy(&key, entry_at(m, p), 8);
+        if (m->str_keys)
+            rt_retain((WynStr *)(uintptr_t)key);
         void *v = insert_new(c, key, key_hash(m->str_keys, key));
         memcpy(v, entry_at(m, p) + 8, (size_t)m->vsize);
+        if (dup)
+            dup(v);
     }
     return c;
 }

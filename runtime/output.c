@@ -193,7 +193,7 @@ WynStr *rt_input(WynStr *prompt)
     flush_locked();
     pthread_mutex_unlock(&out_lock);
 
-    WynSB line = {0, 0, NULL};
+    WynSB line = {-1, 0, 0, NULL}; /* on the stack: never counted */
     pthread_mutex_lock(&in_lock);
     int ok = read_line_locked(&line);
     pthread_mutex_unlock(&in_lock);

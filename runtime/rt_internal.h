@@ -7,6 +7,7 @@
 #ifndef WYN_RT_INTERNAL_H
 #define WYN_RT_INTERNAL_H
 #include <stddef.h>
+#include <stdint.h>
 #include "wyn_rt.h"
 
 /* --- program and faults (panic.c) --- */
@@ -47,11 +48,18 @@ int rt_sched_wait_fd(int fd, int events, wyn_int timeout_ms);
 int rt_args_count(void);
 char **rt_args(void);
 
-/* An autorelease pool (memory.c); one per coroutine, see rt_sched_pool. */
+/* An autorelease pool (memory.c); one per coroutine, see rt_sched_pool.
+ * Entries are object addresses tagged with their kind in the low bits. */
 typedef struct RtPool {
-    WynStr **items;
+    uintptr_t *items;
     wyn_int len, cap;
 } RtPool;
 RtPool *rt_sched_pool(void);
+
+/* --- memory.c --- */
+/* Keeps p reachable until the process exits: for objects that live for
+ * ever by design (channels, shared cells, JSON trees, task slabs, I/O
+ * records), so that LeakSanitizer does not report them. */
+void rt_mem_keep(void *p);
 
 #endif

@@ -62,13 +62,15 @@ enum {
     TF_HEAP_ARGS = 2,   /* args malloc'd, freed at completion */
     TF_HEAP_RESULT = 4, /* result malloc'd, lives as long as the future */
     TF_MAIN = 8,        /* the program's main task */
+    TF_RESULT_DROP = 16,/* a WynElemFn stored with the result (task.c) */
 };
 #define TASK_INLINE 32  /* bytes of args + result stored in the task itself */
 #define TASK_CHAIN 4    /* spawn sites remembered: own + 3 ancestors */
 
 /* A task is its future: the handle is the pointer.  96 bytes, so 100 000
- * alive tasks fit in ~10 MB.  Futures are never freed (memoized forever);
- * detached tasks go back to a per-worker free list.  Task memory is
+ * alive tasks fit in ~10 MB.  Futures are memoized until rt_future_release
+ * (slabs stay reachable until exit); detached tasks and released futures
+ * go back to a per-worker free list.  Task memory is
  * type-stable (never returned to the OS), so a stale deque entry may always
  * be CAS-probed. */
 struct Task {
@@ -276,7 +278,8 @@ void rt_sched_fini(void);
 void *rt_xfer_reserve(Coro *co, size_t n);
 
 /* ---------------------------------------------------------------- task.c */
-Task *rt_task_alloc(Worker *w, wyn_int args_size, wyn_int result_size);
+Task *rt_task_alloc(Worker *w, wyn_int args_size, wyn_int result_size,
+                    WynElemFn result_drop);   /* drop: NULL or run at release */
 void rt_task_release(Worker *w, Task *t);   /* detached: back to the pool */
 void rt_task_run_body(Coro *co, Task *t);   /* fn(args,result) + complete */
 void rt_task_chain_init(Task *t, wyn_loc loc);

@@ -7,8 +7,13 @@
  *   - every WynStr has data[len] == '\0' and is never modified after it has
  *     been handed out (strings are shared freely, e.g. concat with "" returns
  *     the other operand);
- *   - rc < 0 marks an immortal object; nothing is freed yet, so rc is only
- *     set, never read.
+ *   - counted objects (rc > 0) are allocated with rt_obj_alloc/rt_obj_calloc
+ *     and freed with rt_obj_free (live-object accounting); rc < 0 is
+ *     immortal.  See memory.c and wyn_rt.h, "ownership".
+ *
+ * Naming: exported rt_* functions return new objects autoreleased (+0);
+ * the `_keep` variants below return them with the caller owning the one
+ * reference (+1), for the runtime's own storage.
  */
 #ifndef WYN_RT_VALUES_H
 #define WYN_RT_VALUES_H
@@ -23,20 +28,35 @@
 /* Uninitialised allocation for buffers about to be overwritten in full;
  * "out of memory" fault on failure, like rt_alloc. */
 void *rt_malloc_raw(size_t size);
+/* Counted objects' memory (counted in rt_mem_live_objects). */
+void *rt_obj_alloc(size_t size);          /* uninitialised */
+void *rt_obj_calloc(size_t size);         /* zeroed */
+void rt_obj_free(void *p);
+/* Drops one reference of the counted object at obj (rc at offset 0);
+ * returns 1 when it was the last one: the caller then frees the object.
+ * Immortal objects and NULL give 0. */
+int rt_rc_release(void *obj);
+/* Number of counted objects (strings, arrays, maps, builders, boxes)
+ * allocated and not yet freed, over all threads.  For tests. */
+wyn_int rt_mem_live_objects(void);
+/* 1 when the current pool is a coroutine's (inside a task). */
+int rt_pool_in_task(void);
+/* Frees a container whose count reached 0 (kind RT_K_*), releasing what
+ * it holds; deep nesting is flattened (bounded C stack). */
+enum { RT_K_ARR = 1, RT_K_MAP = 2, RT_K_BOX = 3, RT_K_MASK = 7 };
+void rt_dispose(void *obj, unsigned kind);
+void rt_arr_destroy(WynArr *a);      /* arr.c: drop elements, free */
+void rt_map_destroy(WynMap *m);      /* map.c: release entries, free */
+/* rt_box_new without the pool (+1). */
+void *rt_box_new_keep(wyn_int size, WynElemFn drop);
 
-/* --- memory.c: autorelease pools (see wyn_rt.h) --- */
-/* rc of a string just made by rt_str_alloc: immortal (a string the runtime
- * keeps in an array, map or struct is never freed) unless it goes straight
- * to generated code through rt_autorelease, which makes it counted (1). */
-#define RT_RC_FRESH (-2)
-/* Registers a fresh counted string (rc 1) with the current pool, which
- * then owns that reference; immortal strings pass through.  Only for
- * strings returned straight to generated code: never for strings the
- * runtime stores in a heap object (those stay immortal). */
-WynStr *rt_autorelease(WynStr *s);
-/* rt_sb_to_string without the pool: for strings the runtime keeps. */
+/* --- +1 constructors for runtime storage --- */
 WynStr *rt_sb_to_str_keep(WynSB *sb);
 WynStr *rt_str_concat_n_keep(WynStr **parts, wyn_int n);
+WynStr *rt_str_new_keep(const char *bytes, wyn_int len);
+WynStr *rt_str_cstr_keep(const char *s);           /* NULL gives "" */
+WynArr *rt_arr_new_keep(wyn_int esize, wyn_int cap, const WynElemOps *ops);
+WynMap *rt_map_new_keep(wyn_bool str_keys, wyn_int vsize, const WynElemOps *vops);
 
 /* --- str.c --- */
 /* A fresh string of len bytes (rc 1, data[len] already NUL); the caller

@@ -16,7 +16,9 @@
 
 WynSB *rt_sb_new(void)
 {
-    return rt_alloc(sizeof(WynSB)); /* len 0, cap 0, data NULL */
+    WynSB *sb = rt_obj_calloc(sizeof(WynSB)); /* len 0, cap 0, data NULL */
+    sb->rc = 1; /* the caller's: rt_sb_free, or rt_autorelease_sb */
+    return sb;
 }
 
 /* Makes room for extra more bytes. */
@@ -116,18 +118,24 @@ wyn_int rt_sb_len(WynSB *sb)
 
 WynStr *rt_sb_to_str_keep(WynSB *sb)
 {
-    return rt_str_new(sb->data, sb->len);
+    return rt_str_new_keep(sb->data, sb->len);
 }
 
 WynStr *rt_sb_to_string(WynSB *sb)
 {
-    return rt_autorelease(rt_str_new(sb->data, sb->len));
+    return rt_autorelease(rt_str_new_keep(sb->data, sb->len));
+}
+
+void rt_release_sb(WynSB *sb)
+{
+    if (rt_rc_release(sb)) {
+        free(sb->data);
+        sb->rc = 0;
+        rt_obj_free(sb);
+    }
 }
 
 void rt_sb_free(WynSB *sb)
 {
-    if (!sb)
-        return;
-    free(sb->data);
-    free(sb);
+    rt_release_sb(sb);
 }

@@ -24,6 +24,7 @@ wyn_int rt_shared_new(wyn_int init)
     if (!c)
         rt_fatal(0, "out of memory (shared value)");
     atomic_init(&c->v, init);
+    rt_mem_keep(c);   /* handles are ints: a cell lives until exit */
     return (wyn_int)(intptr_t)c;
 }
 

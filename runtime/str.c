@@ -48,14 +48,14 @@ WynStr *rt_str_alloc(wyn_int len)
 {
     if (RT_UNLIKELY(len < 0 || (wyn_uint)len > (wyn_uint)LLONG_MAX / 2))
         rt_fatal(0, "out of memory");
-    WynStr *s = rt_malloc_raw(sizeof(WynStr) + (size_t)len + 1);
-    s->rc = RT_RC_FRESH; /* immortal unless rt_autorelease takes it */
+    WynStr *s = rt_obj_alloc(sizeof(WynStr) + (size_t)len + 1);
+    s->rc = 1; /* the caller's */
     s->len = len;
     s->data[len] = '\0';
     return s;
 }
 
-WynStr *rt_str_new(const char *bytes, wyn_int len)
+WynStr *rt_str_new_keep(const char *bytes, wyn_int len)
 {
     if (len <= 0)
         return rt_str_empty();
@@ -64,9 +64,19 @@ WynStr *rt_str_new(const char *bytes, wyn_int len)
     return s;
 }
 
+WynStr *rt_str_cstr_keep(const char *s)
+{
+    return s ? rt_str_new_keep(s, (wyn_int)strlen(s)) : rt_str_empty();
+}
+
+WynStr *rt_str_new(const char *bytes, wyn_int len)
+{
+    return rt_autorelease(rt_str_new_keep(bytes, len));
+}
+
 WynStr *rt_str_cstr(const char *s)
 {
-    return s ? rt_str_new(s, (wyn_int)strlen(s)) : rt_str_empty();
+    return rt_autorelease(rt_str_cstr_keep(s));
 }
 
 /* -------------------------------------------------------- concatenation */
@@ -85,13 +95,17 @@ WynStr *rt_str_concat(WynStr *a, WynStr *b)
 
 WynStr *rt_str_concat_n(WynStr **parts, wyn_int n)
 {
+    if (n == 1)
+        return parts[0]; /* borrowed, like concat with "" */
     return rt_autorelease(rt_str_concat_n_keep(parts, n));
 }
 
 WynStr *rt_str_concat_n_keep(WynStr **parts, wyn_int n)
 {
-    if (n == 1)
+    if (n == 1) {
+        rt_retain(parts[0]);
         return parts[0];
+    }
     wyn_int total = 0;
     for (wyn_int i = 0; i < n; i++)
         total += parts[i]->len;
@@ -205,7 +219,7 @@ WynStr *rt_str_slice(WynStr *s, wyn_int lo, wyn_int hi)
         return s;
     if (hi - lo == 1)
         return rt_str_byte((unsigned char)s->data[lo]);
-    return rt_autorelease(rt_str_new(s->data + lo, hi - lo));
+    return rt_autorelease(rt_str_new_keep(s->data + lo, hi - lo));
 }
 
 /* ------------------------------------------------------ to/from numbers */
@@ -215,13 +229,13 @@ WynStr *rt_str_from_int(wyn_int v)
     if (v >= 0 && v <= 9)
         return rt_str_byte((unsigned char)('0' + v));
     char buf[RT_NUM_BUF];
-    return rt_autorelease(rt_str_new(buf, rt_fmt_int(buf, v)));
+    return rt_autorelease(rt_str_new_keep(buf, rt_fmt_int(buf, v)));
 }
 
 WynStr *rt_str_from_float(double v)
 {
     char buf[RT_NUM_BUF];
-    return rt_autorelease(rt_str_new(buf, rt_fmt_float(buf, v)));
+    return rt_autorelease(rt_str_new_keep(buf, rt_fmt_float(buf, v)));
 }
 
 WynStr *rt_str_from_bool(wyn_bool v)

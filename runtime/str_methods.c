@@ -38,9 +38,10 @@ static WynStr *piece(const char *p, wyn_int n)
 {
     if (n == 1)
         return rt_str_byte((unsigned char)*p);
-    return rt_str_new(p, n);
+    return rt_str_new_keep(p, n);
 }
 
+/* Appends s, whose reference the array takes. */
 static void push_str(WynArr *a, WynStr *s)
 {
     *(WynStr **)rt_arr_push_slot(a) = s;
@@ -169,7 +170,7 @@ WynStr *rt_str_replace(WynStr *s, WynStr *from, WynStr *to)
 
 WynArr *rt_str_chars(WynStr *s)
 {
-    WynArr *a = rt_arr_new(sizeof(WynStr *), s->len);
+    WynArr *a = rt_arr_new_ops(sizeof(WynStr *), s->len, &rt_str_ops);
     const char *p = s->data, *end = s->data + s->len;
     while (p < end) {
         wyn_int n = utf8_len(p, end);
@@ -183,7 +184,7 @@ WynArr *rt_str_split(WynStr *s, WynStr *sep)
 {
     if (sep->len == 0)
         return rt_str_chars(s);
-    WynArr *a = rt_arr_new(sizeof(WynStr *), 4);
+    WynArr *a = rt_arr_new_ops(sizeof(WynStr *), 4, &rt_str_ops);
     wyn_int pos = 0;
     for (const char *hit = find_from(s, 0, sep); hit;
          hit = find_from(s, pos, sep)) {
@@ -199,7 +200,7 @@ WynArr *rt_str_split(WynStr *s, WynStr *sep)
  * empty last line, so "" and "\n"... give [] and [""]. */
 WynArr *rt_str_lines(WynStr *s)
 {
-    WynArr *a = rt_arr_new(sizeof(WynStr *), 4);
+    WynArr *a = rt_arr_new_ops(sizeof(WynStr *), 4, &rt_str_ops);
     const char *p = s->data, *end = s->data + s->len;
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));

@@ -6,7 +6,15 @@
  * per-worker free lists.  Arguments and result live inside the task when
  * they fit in TASK_INLINE bytes together; otherwise on the heap (arguments
  * are freed when the task completes, the result stays with the future).
- * Futures are memoized and never freed; detached tasks are recycled.
+ * Futures are memoized (a future's handle is an int: its lifetime cannot
+ * be counted) until rt_future_release recycles a finished one, running the
+ * result_drop given to rt_spawn_ex on its result; detached tasks are
+ * recycled.  Slabs are never freed and stay reachable (slab_list), so
+ * memoized results are not leaks for LeakSanitizer.
+ *
+ * A result_drop is stored next to the result: in the last 8 bytes of the
+ * inline payload, or in the 16 bytes before a heap result (which keeps the
+ * result 16-byte aligned).
  */
 #define _GNU_SOURCE
 #include <sched.h>
@@ -26,12 +34,23 @@ static char *foreign_cur, *foreign_end;
  * itself costs ~2-2.5 µs per 4 KB either way; THP faults sometimes stall
  * for milliseconds).  rt_future_release lets the code generator recycle
  * futures instead. */
+static _Atomic(char *) slab_list;   /* every slab (link in its last 8 bytes) */
+
+_Static_assert(TASK_SLAB - (TASK_SLAB / sizeof(Task)) * sizeof(Task) >= sizeof(char *),
+               "room for the slab link");
+
 static Task *carve(char **cur, char **end)
 {
     if (*cur == *end) {
         char *s = malloc(TASK_SLAB);
         if (!s)
             rt_fatal(0, "out of memory (tasks)");
+        char **link = (char **)(s + TASK_SLAB - sizeof(char *));
+        char *head = atomic_load_explicit(&slab_list, memory_order_relaxed);
+        do
+            *link = head;
+        while (!atomic_compare_exchange_weak_explicit(&slab_list, &head, s,
+                   memory_order_release, memory_order_relaxed));
         *cur = s;
         *end = s + (TASK_SLAB / sizeof(Task)) * sizeof(Task);
     }
@@ -48,7 +67,15 @@ static void *xmalloc(size_t n)
     return p;
 }
 
-Task *rt_task_alloc(Worker *w, wyn_int args_size, wyn_int result_size)
+static WynElemFn *drop_slot(Task *t)
+{
+    return (t->flags & TF_HEAP_RESULT)
+        ? (WynElemFn *)((char *)t->result - 16)
+        : (WynElemFn *)(t->payload + TASK_INLINE - sizeof(WynElemFn));
+}
+
+Task *rt_task_alloc(Worker *w, wyn_int args_size, wyn_int result_size,
+                    WynElemFn result_drop)
 {
     Task *t;
     if (RT_LIKELY(w != NULL)) {
@@ -66,15 +93,16 @@ Task *rt_task_alloc(Worker *w, wyn_int args_size, wyn_int result_size)
     }
     size_t rs = ((size_t)result_size + 7) & ~(size_t)7;
     size_t as = (size_t)args_size;
-    uint8_t flags = 0;
-    if (rs <= TASK_INLINE) {
+    size_t room = result_drop ? TASK_INLINE - sizeof(WynElemFn) : TASK_INLINE;
+    uint8_t flags = result_drop ? TF_RESULT_DROP : 0;
+    if (rs <= room) {
         t->result = t->payload;
     } else {
-        t->result = xmalloc(rs);
+        t->result = (char *)xmalloc(rs + (result_drop ? 16 : 0)) + (result_drop ? 16 : 0);
         flags |= TF_HEAP_RESULT;
         rs = 0;
     }
-    if (as <= TASK_INLINE - rs) {
+    if (as <= room - rs) {
         t->args = t->payload + rs;
     } else {
         t->args = xmalloc(as);
@@ -83,6 +111,8 @@ Task *rt_task_alloc(Worker *w, wyn_int args_size, wyn_int result_size)
     if (result_size > 0)
         memset(t->result, 0, (size_t)result_size);
     t->flags = flags;
+    if (result_drop)
+        *drop_slot(t) = result_drop;
     atomic_store_explicit(&t->cancel, 0, memory_order_relaxed);
     atomic_store_explicit(&t->lock.v, 0, memory_order_relaxed);
     t->waiters = NULL;
@@ -93,8 +123,13 @@ Task *rt_task_alloc(Worker *w, wyn_int args_size, wyn_int result_size)
 void rt_task_release(Worker *w, Task *t)
 {
     atomic_store_explicit(&t->state, T_FREE, memory_order_relaxed);
-    if (t->flags & TF_HEAP_RESULT)
+    if (t->flags & TF_RESULT_DROP) {
+        (*drop_slot(t))(t->result);   /* what the result holds */
+        if (t->flags & TF_HEAP_RESULT)
+            free((char *)t->result - 16);
+    } else if (t->flags & TF_HEAP_RESULT) {
         free(t->result);
+    }
     t->next = w->tfree;
     w->tfree = t;
 }
@@ -112,9 +147,10 @@ void rt_task_chain_init(Task *t, wyn_loc loc)
 }
 
 static Task *task_new(WynTaskFn fn, const void *args, wyn_int args_size,
-                      wyn_int result_size, wyn_loc loc, uint8_t flags)
+                      wyn_int result_size, WynElemFn result_drop, wyn_loc loc,
+                      uint8_t flags)
 {
-    Task *t = rt_task_alloc(rt_tls_worker, args_size, result_size);
+    Task *t = rt_task_alloc(rt_tls_worker, args_size, result_size, result_drop);
     t->fn = fn;
     t->flags |= flags;
     if (args_size > 0)
@@ -124,18 +160,24 @@ static Task *task_new(WynTaskFn fn, const void *args, wyn_int args_size,
     return t;
 }
 
+wyn_int rt_spawn_ex(WynTaskFn fn, const void *args, wyn_int args_size,
+                    wyn_int result_size, WynElemFn result_drop, wyn_loc loc)
+{
+    Task *t = task_new(fn, args, args_size, result_size, result_drop, loc, 0);
+    rt_sched_push_new(t);
+    return (wyn_int)(intptr_t)t;
+}
+
 wyn_int rt_spawn(WynTaskFn fn, const void *args, wyn_int args_size,
                  wyn_int result_size, wyn_loc loc)
 {
-    Task *t = task_new(fn, args, args_size, result_size, loc, 0);
-    rt_sched_push_new(t);
-    return (wyn_int)(intptr_t)t;
+    return rt_spawn_ex(fn, args, args_size, result_size, NULL, loc);
 }
 
 void rt_spawn_detached(WynTaskFn fn, const void *args, wyn_int args_size,
                        wyn_loc loc)
 {
-    Task *t = task_new(fn, args, args_size, 0, loc, TF_DETACHED);
+    Task *t = task_new(fn, args, args_size, 0, NULL, loc, TF_DETACHED);
     atomic_fetch_add(&rt_sched.ndetached, 1);
     rt_sched_push_new(t);
 }

@@ -20,16 +20,15 @@
  * WynProgram.files) and a line: (file << 20) | line.  Every runtime call that
  * can fail or block takes one, so errors name the .wyn line.
  *
- * Memory: strings, arrays and maps carry a reference count `rc`; rc < 0 marks
- * an immortal object (string literals).  Values are currently never freed
- * (see runtime/README.md); the field is here so that the layout is stable.
+ * Memory: strings, arrays, maps and boxes are reference counted; see
+ * "ownership" below and runtime/README.md, "Memory".
  *
  * Version: bump WYN_RT_VERSION when a layout or signature changes.
  */
 #ifndef WYN_RT_H
 #define WYN_RT_H
 
-#define WYN_RT_VERSION 1
+#define WYN_RT_VERSION 2
 
 typedef long long wyn_int;
 typedef unsigned long long wyn_uint;
@@ -89,40 +88,74 @@ WYN_NORETURN void rt_unwrap_fail(wyn_loc loc, const char *what);
 
 void *rt_alloc(wyn_int size);          /* zeroed; panics when out of memory */
 void *rt_realloc(void *p, wyn_int size);
-void *rt_box(const void *src, wyn_int size); /* heap copy (recursive enums) */
 
-/* Reclaiming strings (runtime/README.md, "Memory").  A string with rc > 0
- * is *counted*: it is reachable only from the current task's autorelease
- * pool and from local variables of that task, never from a heap object,
- * so its count is touched by one thread only (plain, non-atomic).  rc < 0
- * is immortal: literals, and every string that was stored anywhere else
- * (array, map, struct, closure, global, channel, task) -- the code
- * generator pins those with wyn_str_pin.  Fresh strings made by the hot
- * string functions start with rc 1 owned by the pool; rt_pool_drain(mark)
- * releases what was registered since rt_pool_mark(). */
+/* ------------------------------------------------------------- ownership
+ *
+ * Reference counting (runtime/README.md, "Memory").  Strings, arrays, maps
+ * and boxes (boxed enum payloads, closure environments) start with a
+ * `wyn_int rc`: rc > 0 is a count, changed atomically because an object may
+ * be seen by several threads once it crossed spawn or a channel; rc < 0 is
+ * immortal (literals, static tables); retain/release ignore those.
+ *
+ * The protocol between generated code and the runtime:
+ *   - an rt_* function that returns a new object to generated code hands
+ *     its one reference to the current autorelease pool ("+0": valid until
+ *     the pool is drained back past the point where it was made);
+ *   - arguments are borrowed: the runtime retains what it keeps (an array
+ *     element pushed through rt_arr_push_slot is the exception: the caller
+ *     stores an already retained value into the slot);
+ *   - rt_pool_mark()/rt_pool_drain(mark) bracket every loop iteration and
+ *     every task body; a drain releases what was registered since the mark.
+ *
+ * Element operations tell a container how to retain (dup) and release
+ * (drop) the elements it copies or discards; NULL ops means plain bytes. */
+typedef void (*WynElemFn)(void *elem);
+typedef struct WynElemOps {
+    WynElemFn dup;
+    WynElemFn drop;
+} WynElemOps;
+extern const WynElemOps rt_str_ops;   /* elements are WynStr * */
+extern const WynElemOps rt_arr_ops;   /* elements are WynArr * */
+extern const WynElemOps rt_map_ops;   /* elements are WynMap * */
+extern const WynElemOps rt_box_ops;   /* elements are box payload pointers */
+
+void rt_retain(void *obj);            /* string, array or map; NULL ok */
+void rt_release_str(WynStr *s);       /* NULL ok */
+void rt_release_arr(WynArr *a);
+void rt_release_map(WynMap *m);
+/* A box: size zeroed payload bytes behind a hidden header that holds the
+ * count and drop (run on the payload before it is freed; may be NULL).
+ * Box pointers point at the payload. */
+void *rt_box_new(wyn_int size, WynElemFn drop);
+void rt_retain_box(void *payload);
+void rt_release_box(void *payload);
+
+/* Hand the caller's reference to the current pool; returns the object. */
+WynStr *rt_autorelease(WynStr *s);
+WynArr *rt_autorelease_arr(WynArr *a);
+WynMap *rt_autorelease_map(WynMap *m);
+void *rt_autorelease_box(void *payload);
 wyn_int rt_pool_mark(void);
 void rt_pool_drain(wyn_int mark);
-void rt_str_free(WynStr *s);
-static inline WynStr *wyn_str_pin(WynStr *s)
-{
-    if (s && *(wyn_int *)s > 0)
-        *(wyn_int *)s = -1;
-    return s;
-}
-static inline void wyn_str_release(WynStr *s)
-{
-    if (s && *(wyn_int *)s > 0 && --*(wyn_int *)s == 0)
-        rt_str_free(s);
-}
-/* *slot = v for a local variable that owns its value. */
-static inline void wyn_str_set(WynStr **slot, WynStr *v)
-{
-    WynStr *old = *slot;
-    if (v && *(wyn_int *)v > 0)
-        ++*(wyn_int *)v;
-    *slot = v;
-    wyn_str_release(old);
-}
+
+/* Convenience for generated code: retain and return (for stores). */
+static inline WynStr *wyn_own_str(WynStr *s) { rt_retain(s); return s; }
+static inline WynArr *wyn_own_arr(WynArr *a) { rt_retain(a); return a; }
+static inline WynMap *wyn_own_map(WynMap *m) { rt_retain(m); return m; }
+static inline void *wyn_own_box(void *p) { rt_retain_box(p); return p; }
+/* *slot = v for an owning slot: retain the new value, then release the old
+ * (in that order, so that `x = x` is safe). */
+#define WYN_SET_FN(name, T, release)                 \
+    static inline void name(T **slot, T *v)           \
+    {                                                 \
+        T *old = *slot;                               \
+        rt_retain(v);                                 \
+        *slot = v;                                    \
+        release(old);                                 \
+    }
+WYN_SET_FN(wyn_set_str, WynStr, rt_release_str)
+WYN_SET_FN(wyn_set_arr, WynArr, rt_release_arr)
+WYN_SET_FN(wyn_set_map, WynMap, rt_release_map)
 void *memcpy(void *dst, const void *src, unsigned long n);
 void *memmove(void *dst, const void *src, unsigned long n);
 void *memset(void *dst, int c, unsigned long n);
@@ -176,12 +209,19 @@ wyn_int rt_str_hash(WynStr *s);
 
 /* ---------------------------------------------------------- string builder */
 
+/* Counted like strings (rc at offset 0, so rt_retain works on it). */
 typedef struct WynSB {
+    wyn_int rc;
     wyn_int len, cap;
     char *data;
 } WynSB;
 
+/* rt_sb_new returns a builder owned by the caller (+1): rt_sb_free (or
+ * rt_release_sb) drops that reference; hand it to the pool with
+ * rt_autorelease_sb for a +0 value (StringBuilder.new). */
 WynSB *rt_sb_new(void);
+void rt_release_sb(WynSB *sb);                       /* NULL ok */
+WynSB *rt_autorelease_sb(WynSB *sb);
 void rt_sb_append(WynSB *sb, WynStr *s);
 void rt_sb_append_bytes(WynSB *sb, const char *p, wyn_int n);
 void rt_sb_append_cstr(WynSB *sb, const char *s);
@@ -191,7 +231,7 @@ void rt_sb_append_bool(WynSB *sb, wyn_bool v);
 void rt_sb_append_quoted(WynSB *sb, WynStr *s);       /* "text" with \" \\ \n \t escaped */
 wyn_int rt_sb_len(WynSB *sb);
 WynStr *rt_sb_to_string(WynSB *sb);                  /* copy; builder stays usable */
-void rt_sb_free(WynSB *sb);                          /* releases a builder */
+void rt_sb_free(WynSB *sb);                          /* = rt_release_sb */
 
 /* ----------------------------------------------------------------- output */
 
@@ -209,6 +249,7 @@ struct WynArr {
     wyn_int len, cap;
     wyn_int esize;      /* bytes per element */
     char *data;
+    const WynElemOps *ops; /* how elements are retained/released; NULL: plain */
 };
 
 /* Element comparison callbacks used by generic array operations.  The
@@ -225,9 +266,16 @@ int rt_cmp_float(const void *a, const void *b);
 int rt_cmp_bool(const void *a, const void *b);
 int rt_cmp_str(const void *a, const void *b);
 
-WynArr *rt_arr_new(wyn_int esize, wyn_int cap);
-WynArr *rt_arr_from(wyn_int esize, const void *elems, wyn_int n); /* literal */
+WynArr *rt_arr_new(wyn_int esize, wyn_int cap);   /* plain elements */
+WynArr *rt_arr_new_ops(wyn_int esize, wyn_int cap, const WynElemOps *ops);
+/* A literal: copies n elements and retains them (dup). */
+WynArr *rt_arr_from(wyn_int esize, const void *elems, wyn_int n);
+WynArr *rt_arr_from_ops(wyn_int esize, const void *elems, wyn_int n,
+                        const WynElemOps *ops);
 void *rt_arr_push_slot(WynArr *a);           /* grows by one, returns new slot */
+/* pop and remove move the element out: the caller gets the array's
+ * reference.  insert retains elem (dup).  first/last/min/max copy an
+ * element out without retaining it. */
 void rt_arr_pop(WynArr *a, void *out, wyn_loc loc);
 void rt_arr_insert(WynArr *a, wyn_int i, const void *elem, wyn_loc loc);
 void rt_arr_remove(WynArr *a, wyn_int i, void *out, wyn_loc loc);
@@ -273,7 +321,10 @@ static inline void *wyn_at(WynArr *a, wyn_int i, wyn_loc loc)
  * values are esize bytes.  Positions are stable indexes into the entry
  * array, used for iteration: for (p = rt_map_next(m, 0); p >= 0;
  * p = rt_map_next(m, p + 1)). */
+/* String keys are retained on insert and released on removal; values
+ * are released with vops (NULL: plain bytes) when removed or dropped. */
 WynMap *rt_map_new(wyn_bool str_keys, wyn_int vsize);
+WynMap *rt_map_new_ops(wyn_bool str_keys, wyn_int vsize, const WynElemOps *vops);
 void *rt_map_find_i(WynMap *m, wyn_int key);        /* value slot or NULL */
 void *rt_map_find_s(WynMap *m, WynStr *key);
 void *rt_map_get_i(WynMap *m, wyn_int key, wyn_loc loc); /* "missing key" */
@@ -336,6 +387,10 @@ typedef void (*WynTaskFn)(void *args, void *result);
  * result_size bytes and lives as long as the future. */
 wyn_int rt_spawn(WynTaskFn fn, const void *args, wyn_int args_size,
                  wyn_int result_size, wyn_loc loc);
+/* As rt_spawn; result_drop (may be NULL) releases what the result buffer
+ * holds when the future is freed (rt_future_release of a finished task). */
+wyn_int rt_spawn_ex(WynTaskFn fn, const void *args, wyn_int args_size,
+                    wyn_int result_size, WynElemFn result_drop, wyn_loc loc);
 /* Fire-and-forget: no future; the task is freed when it ends.  rt_main
  * waits for these before the process exits. */
 void rt_spawn_detached(WynTaskFn fn, const void *args, wyn_int args_size,

@@ -88,16 +88,19 @@ run_c_tests() { # $1 = sanitizer, $2 = dir with the runtime objects
 # not, but every runtime call it makes is) and runs the concurrency
 # conformance programs plus tests/**/conc* with it.  Skipped (not failed)
 # while ./wyn cannot be built.
-run_wyn_programs() { # $1 = sanitizer, $2 = dir with the runtime objects
-  local san=$1 out=$2 f objs=() conf="$ROOT/../shared/conformance"
+# Links ./wyn against a sanitized runtime into $2/wyn (front end, code
+# generator and FFI instrumented too; tcc-generated code is not, but every
+# runtime call it makes is).  Returns 1 (after saying why) when it cannot.
+build_wyn() { # $1 = sanitizer, $2 = dir with the runtime objects
+  local san=$1 out=$2 f objs=()
   [[ -f wyn && -f build/gen/rt_symbols.c && -f build/gen/rt_header.c ]] || {
-    echo "skip  $san: .wyn programs (./wyn not built yet; run make first)"; return; }
+    echo "skip  $san: .wyn programs (./wyn not built yet; run make first)"; return 1; }
   for f in front/*.c codegen/*.c build/gen/rt_symbols.c build/gen/rt_header.c; do
     [[ -f $f ]] || continue
     local o="$out/wyn_$(echo "$f" | tr / _).o"
     if ! $CC -std=gnu11 -O1 -g -fno-omit-frame-pointer -fsanitize="$san" \
          -Iruntime -Ifront -Icodegen -Iffi -Ibuild/gen -c "$f" -o "$o" 2>"$out/wyn.cc"; then
-      echo "skip  $san: .wyn programs ($f does not build with $CC)"; return
+      echo "skip  $san: .wyn programs ($f does not build with $CC)"; return 1
     fi
     objs+=("$o")
   done
@@ -105,8 +108,13 @@ run_wyn_programs() { # $1 = sanitizer, $2 = dir with the runtime objects
        -Wl,--whole-archive "$out/librt.a" -Wl,--no-whole-archive \
        /usr/lib/x86_64-linux-gnu/tcc/libtcc1.a -ltcc -lffi -ldl -lpthread -lm \
        -Wl,-z,noexecstack 2>"$out/wyn.ld"; then
-    echo "skip  $san: .wyn programs (link failed: $(head -n 1 "$out/wyn.ld"))"; return
+    echo "skip  $san: .wyn programs (link failed: $(head -n 1 "$out/wyn.ld"))"; return 1
   fi
+}
+
+run_wyn_programs() { # $1 = sanitizer, $2 = dir with the runtime objects
+  local san=$1 out=$2 f conf="$ROOT/../shared/conformance"
+  build_wyn "$san" "$out" || return 0
   local progs=()
   [[ -d $conf/tests/conc ]] && progs+=("$conf/tests/conc"/*.wyn)
   for f in "$conf"/tests/errors/{panic_in_task,deadlock,deadlock_tasks,closed_channel_send,capacity}.wyn; do
@@ -128,14 +136,51 @@ run_wyn_programs() { # $1 = sanitizer, $2 = dir with the runtime objects
   done
 }
 
+# LeakSanitizer over every .wyn program of the test suite and of the
+# conformance suite (issue 4: no leaks): each must exit without a leak
+# report.  Programs that end through a runtime error or exit() leave by
+# _exit, which skips the check, like any C program's abort path.
+# SAN_LEAKS_ONLY=1 runs just this pass (address sanitizer only).
+run_leak_check() { # $1 = dir with the runtime objects and wyn
+  local out=$1 f args log
+  local conf="$ROOT/../shared/conformance"
+  local progs=()
+  while IFS= read -r f; do progs+=("$f"); done < <(
+    { find tests -name '*.wyn' -not -path 'tests/fuzz/*' -not -path 'tests/errors/*'
+      [[ -d $conf/tests ]] && find "$conf/tests" -name '*.wyn' -not -path '*/errors/*'; } |
+      xargs grep -lE '// (expect|expect-exit):' | sort)
+  for f in "${progs[@]}"; do
+    [[ -n $FILTER && ! $f =~ $FILTER ]] && continue
+    log="$out/leak.log"
+    args=$(sed -n 's|^.*// args: \(.*\)$|\1|p' "$f" | head -n 1)
+    # shellcheck disable=SC2086  # args are split on spaces, as in run_all.sh
+    (cd "$(dirname "$f")" && sed -n 's|^.*// stdin: \(.*\)$|\1|p' "$(basename "$f")" |
+       ASAN_OPTIONS="${ASAN_OPTIONS/detect_leaks=0/detect_leaks=1}" \
+       timeout -k 5 300 "$out/wyn" "$(basename "$f")" $args) >"$log" 2>&1
+    if grep -q "Sanitizer" "$log"; then
+      bad "leaks: $f"
+      # one line per leak: its size and the first frame that is ours
+      awk '/leak of/ { what = $0; getline; while ($0 ~ /#[0-9]/ && ($4 ~ /^__interceptor|^malloc|^calloc|^realloc|^rt_alloc$|^rt_malloc_raw$|^rt_realloc$|^xrealloc$|^xmalloc$/)) getline
+             if (what != "") { print "      " what " <- " $4 " " $5; what = "" } }
+           /SUMMARY/ { print "      " $0 }' "$log"
+    else
+      ok "leaks: $f"
+    fi
+  done
+}
+
 # A private build directory per run, so that concurrent runs (several
 # people in one tree) cannot clobber each other; SAN_KEEP=1 keeps it.
 mkdir -p "$ROOT/build"
 for san in $SANS; do
   out=$(mktemp -d "$ROOT/build/san-$san.XXXXXX")
-  if build_runtime "$san" "$out"; then
+  if [[ -n ${SAN_LEAKS_ONLY:-} ]]; then
+    [[ $san == address ]] && build_runtime "$san" "$out" && build_wyn "$san" "$out" &&
+      run_leak_check "$out"
+  elif build_runtime "$san" "$out"; then
     run_c_tests "$san" "$out"
     run_wyn_programs "$san" "$out"
+    [[ $san == address && -n ${SAN_LEAKS:-} ]] && build_wyn "$san" "$out" && run_leak_check "$out"
   fi
   [[ -n ${SAN_KEEP:-} ]] && echo "kept $out" || rm -rf "$out"
 done

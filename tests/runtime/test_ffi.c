@@ -4,7 +4,8 @@
  * both directions (C calling Wyn-convention functions), callbacks from other
  * threads, the Ptr helpers, and the error messages for a missing library or
  * symbol.  The "Wyn functions" here are C functions with the Wyn calling
- * convention R fn(void *env, args...).
+ * convention R fn(void *env, args...); an env is a box (rt_box_new), as in
+ * generated code: a callback keeps a reference to it.
  *
  * Build: gcc -std=gnu11 -O1 -g -Iruntime tests/runtime/test_ffi.c \
  *            build/runtime/<all>.o build/ffi/<all>.o -lffi -lpthread -lm -ldl
@@ -17,6 +18,10 @@
 #include <unistd.h>
 #include "rt_test.h"
 #include "rt_values.h"
+
+/* A zeroed box of type T, owned by the test (never released: callbacks
+ * keep their environments for ever anyway). */
+#define BOX(T) ((T *)rt_box_new_keep(sizeof(T), NULL))
 
 /* ---------------------------------------------------------------- qsort */
 
@@ -32,8 +37,10 @@ static wyn_int cmp_ints(void *env, void *a, void *b)
 
 static void test_qsort(void)
 {
-    CmpEnv env = {1, 0};
-    WynFn f = {(void *)cmp_ints, &env};
+    CmpEnv *envp = BOX(CmpEnv);
+#define env (*envp)
+    env.sign = 1;
+    WynFn f = {(void *)cmp_ints, envp};
     int (*cmp)(const void *, const void *) = (int (*)(const void *, const void *))rt_ffi_callback(&f, "ipp");
     CHECK(cmp != NULL);
 
@@ -72,8 +79,11 @@ static void test_qsort(void)
 
     /* The WynFn is copied: changing the caller's struct afterwards has no
      * effect on the callback. */
-    CmpEnv env2 = {1, 0};
-    WynFn g = {(void *)cmp_ints, &env2};
+#undef env
+    CmpEnv *env2p = BOX(CmpEnv);
+#define env2 (*env2p)
+    env2.sign = 1;
+    WynFn g = {(void *)cmp_ints, env2p};
     int (*cmp2)(const void *, const void *) = (int (*)(const void *, const void *))rt_ffi_callback(&g, "ipp");
     g.env = NULL;
     g.fn = NULL;
@@ -82,6 +92,7 @@ static void test_qsort(void)
     CHECK_EQ(cmp2(&b, &a), 1);
     CHECK_EQ(cmp2(&a, &a), 0);
     CHECK_EQ(env2.calls, 3);
+#undef env2
 }
 
 /* ------------------------------------------------ one letter at a time */
@@ -89,7 +100,12 @@ static void test_qsort(void)
 static double scale(void *env, double x) { return x * *(double *)env; }
 
 static WynStr *last_str;
-static void take_str(void *env, WynStr *s) { last_str = s; ++*(int *)env; }
+static void take_str(void *env, WynStr *s)
+{
+    rt_release_str(last_str);
+    last_str = wyn_own_str(s);   /* arguments are borrowed: keep our own */
+    ++*(int *)env;
+}
 
 static wyn_int id_int(void *env, wyn_int v) { return v + (env ? 1 : 0); }
 static wyn_bool not_bool(void *env, wyn_bool b) { return !b; }
@@ -102,8 +118,10 @@ static WynStr *null_str(void *env) { return NULL; }
 
 static void test_letters(void)
 {
-    double k = 2.5;
-    WynFn fd = {(void *)scale, &k};
+    double *kp = BOX(double);
+#define k (*kp)
+    k = 2.5;
+    WynFn fd = {(void *)scale, kp};
     double (*d)(double) = (double (*)(double))rt_ffi_callback(&fd, "dd");
     CHECK(d(4.0) == 10.0);
     k = -1.0;
@@ -114,8 +132,9 @@ static void test_letters(void)
     float (*ff)(float) = (float (*)(float))rt_ffi_callback(&fd, "ff");
     CHECK(ff(3.0f) == 1.5f);
 
-    int count = 0;
-    WynFn fs = {(void *)take_str, &count};
+    int *countp = BOX(int);
+#define count (*countp)
+    WynFn fs = {(void *)take_str, countp};
     void (*vs)(const char *) = (void (*)(const char *))rt_ffi_callback(&fs, "vs");
     vs("héllo, wörld ✓");
     CHECK_EQ(count, 1);
@@ -136,7 +155,7 @@ static void test_letters(void)
     CHECK_EQ(i32(-7), -7);
     CHECK_EQ(i32(INT32_MIN), INT32_MIN);
     CHECK_EQ(i32(INT32_MAX), INT32_MAX);
-    WynFn fi1 = {(void *)id_int, &k};   /* env non-NULL: +1 */
+    WynFn fi1 = {(void *)id_int, kp};   /* env non-NULL: +1 */
     int32_t (*i32p)(int32_t) = (int32_t (*)(int32_t))rt_ffi_callback(&fi1, "ii");
     CHECK_EQ(i32p(INT32_MAX), INT32_MIN);   /* wraps as C would */
     CHECK_EQ(i32p(-2), -1);
@@ -178,16 +197,19 @@ static void test_letters(void)
     char arr[32];
     CHECK(pp(arr) == arr + 8);
     CHECK(pp(NULL) == (void *)8);
+#undef k
+#undef count
 }
 
 /* Many parameters of mixed kinds: the ones past the registers go on the
  * stack, on both sides. */
+static void *mixed_env;
 static double mixed(void *env, wyn_int a, wyn_int b, wyn_int c, double d,
                     wyn_bool e, WynStr *s, void *p, wyn_int g, wyn_int h,
                     double x1, double x2, double x3, double x4, double x5,
                     double x6, double x7, double x8, double x9, wyn_int last)
 {
-    CHECK(env == (void *)0x1234);
+    CHECK(env == mixed_env);
     CHECK_EQ(a, -3);
     CHECK_EQ(b, 4000000000LL);
     CHECK_EQ(c, -5000000000LL);
@@ -203,7 +225,8 @@ static double mixed(void *env, wyn_int a, wyn_int b, wyn_int c, double d,
 
 static void test_many_args(void)
 {
-    WynFn f = {(void *)mixed, (void *)0x1234};
+    mixed_env = BOX(wyn_int);
+    WynFn f = {(void *)mixed, mixed_env};
     typedef float (*M)(int32_t, uint32_t, int64_t, float, _Bool, const char *,
                        void *, int32_t, int64_t, double, double, double, double,
                        double, double, double, double, double, int32_t);
@@ -252,12 +275,12 @@ static void bump(void *env) { ++*(wyn_int *)env; }
 
 static void test_void(void)
 {
-    wyn_int n = 0;
-    WynFn f = {(void *)bump, &n};
+    wyn_int *n = BOX(wyn_int);
+    WynFn f = {(void *)bump, n};
     void (*v)(void) = (void (*)(void))rt_ffi_callback(&f, "v");
     for (int i = 0; i < 1000; i++)
         v();
-    CHECK_EQ(n, 1000);
+    CHECK_EQ(*n, 1000);
 }
 
 /* -------------------------------------------------------------- threads */
@@ -279,8 +302,9 @@ static void *thread_main(void *p)
 
 static void test_threads(void)
 {
-    wyn_int total = 0;
-    WynFn f = {(void *)add_to, &total};
+    wyn_int *totalp = BOX(wyn_int);
+#define total (*totalp)
+    WynFn f = {(void *)add_to, totalp};
     wyn_int (*cb)(int32_t) = (wyn_int (*)(int32_t))rt_ffi_callback(&f, "li");
     enum { T = 4, ITERS = 50000 };
     pthread_t th[T];
@@ -290,6 +314,7 @@ static void test_threads(void)
     for (int i = 0; i < T; i++)
         pthread_join(th[i], NULL);
     CHECK_EQ(total, (wyn_int)T * ITERS);
+#undef total
 }
 
 /* callbacks created concurrently from several threads */
@@ -307,27 +332,27 @@ static void *make_callbacks(void *p)
 
 static void test_concurrent_creation(void)
 {
-    wyn_int total = 0;
+    wyn_int *total = BOX(wyn_int);
     pthread_t th[4];
     for (int i = 0; i < 4; i++)
-        pthread_create(&th[i], NULL, make_callbacks, &total);
+        pthread_create(&th[i], NULL, make_callbacks, total);
     for (int i = 0; i < 4; i++)
         pthread_join(th[i], NULL);
-    CHECK_EQ(total, 800);
+    CHECK_EQ(*total, 800);
 }
 
 /* The same (fn, env, sig) gives the same closure back; anything else a new
  * one.  Enough distinct ones to grow the table several times, from several
  * threads at once. */
 enum { NCB = 1500 };
-static wyn_int cache_cells[NCB];
+static wyn_int *cache_cells[NCB];
 static void *cache_ptrs[4][NCB];
 
 static void *make_many(void *p)
 {
     void **out = p;
     for (int i = 0; i < NCB; i++) {
-        WynFn f = {(void *)add_to, &cache_cells[i]};
+        WynFn f = {(void *)add_to, cache_cells[i]};
         out[i] = rt_ffi_callback(&f, "li");
         ((wyn_int (*)(int32_t))out[i])(1);
     }
@@ -336,9 +361,11 @@ static void *make_many(void *p)
 
 static void test_cache(void)
 {
-    wyn_int a = 0, b = 0;
-    WynFn fa = {(void *)add_to, &a}, fb = {(void *)add_to, &b};
-    WynFn fc = {(void *)id_int, &a};
+    wyn_int *a = BOX(wyn_int), *b = BOX(wyn_int);
+    WynFn fa = {(void *)add_to, a}, fb = {(void *)add_to, b};
+    WynFn fc = {(void *)id_int, a};
+    for (int i = 0; i < NCB; i++)
+        cache_cells[i] = BOX(wyn_int);
     void *pa = rt_ffi_callback(&fa, "li");
     CHECK(rt_ffi_callback(&fa, "li") == pa);
     char sig[] = "li";   /* compared by content, not by address */
@@ -353,7 +380,7 @@ static void test_cache(void)
     for (int t = 0; t < 4; t++)
         pthread_join(th[t], NULL);
     for (int i = 0; i < NCB; i++) {
-        CHECK_EQ(cache_cells[i], 4);
+        CHECK_EQ(*cache_cells[i], 4);
         for (int t = 1; t < 4; t++)
             if (cache_ptrs[t][i] != cache_ptrs[0][i]) {
                 CHECK(!"threads got different closures for one key");

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "rt_test.h"
+#include "rt_values.h"
 #include "io_test.h"
 #include "io_internal.h"
 
@@ -36,6 +37,16 @@ static int child(wyn_int (*fn)(void), char *err, size_t errlen)
 
 /* ------------------------------------------------------------ parser */
 
+/* Parsed requests own their strings and headers (+1): kept here and
+ * released at the end of test_parser. */
+static WynHttpRequest parsed[512];
+static int nparsed;
+static void keep_parsed(long r, HttpParsed *hp)
+{
+    if (r > 0 && nparsed < 512)
+        parsed[nparsed++] = hp->req;
+}
+
 static long P(const char *text, HttpParsed *hp)
 {
     /* parse from an exactly sized heap copy so ASan sees any over-read */
@@ -44,6 +55,7 @@ static long P(const char *text, HttpParsed *hp)
     memcpy(b, text, n);
     long r = io_http_parse(b, n, hp);
     free(b);
+    keep_parsed(r, hp);
     return r;
 }
 
@@ -175,6 +187,7 @@ static void test_parser(void)
         rt_sb_append_cstr(sb, "A: b\r\n");
     rt_sb_append_cstr(sb, "\r\n");
     CHECK_EQ(P(rt_sb_to_string(sb)->data, &hp), -431);
+    rt_sb_free(sb);
     /* garbage with no newline is "need more" until the limit */
     CHECK_EQ(P("\x01\x02\x03garbage", &hp), 0);
 }
@@ -204,6 +217,7 @@ static void serve_fn(void *args, void *res)
         if (ua)
             *(WynStr **)rt_map_slot_s(h, S("X-UA")) = *ua;
         rt_http_respond(req.conn, 200, h, rt_sb_to_string(sb), 1);
+        rt_sb_free(sb);
     }
 }
 
@@ -435,7 +449,12 @@ static wyn_int e_accept_closed(void)
 
 int main(void)
 {
+    wyn_int live0 = rt_mem_live_objects(), mark = rt_pool_mark();
     test_parser();
+    for (int i = 0; i < nparsed; i++)
+        io_http_req_release(&parsed[i]);
+    rt_pool_drain(mark);
+    CHECK_EQ(rt_mem_live_objects(), live0);
     /* children first: TSan cannot fork once threads have run */
     char err[1024];
     CHECK_EQ(child(e_twice, err, sizeof err), 1);

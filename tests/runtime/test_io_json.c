@@ -114,6 +114,7 @@ int main(void)
     WynSB *sb = rt_sb_new();
     rt_sb_append_json_str(sb, rt_str_new("q\"\\\x01\x1f\x7f\xc3\xa9\n", 9));
     CHECK(streq(rt_sb_to_string(sb), "\"q\\\"\\\\\\u0001\\u001f\x7f\xc3\xa9\\n\""));
+    rt_sb_free(sb);
 
     /* duplicate keys: last value, first position; big objects (index) */
     wyn_int d = rt_json_parse(S("{\"a\":1,\"b\":2,\"a\":3}"), 1);
@@ -129,6 +130,7 @@ int main(void)
     }
     rt_sb_append_cstr(big, "}");
     wyn_int bo = rt_json_parse(rt_sb_to_string(big), 1);
+    rt_sb_free(big);
     CHECK_EQ(rt_json_len(bo), 700);
     CHECK_EQ(rt_json_get_int(bo, S("k5"), 1), 705);
     CHECK_EQ(rt_json_get_int(bo, S("k699"), 1), 699);

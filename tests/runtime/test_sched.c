@@ -2,7 +2,9 @@
  * yield, cancel, await_any, await_until, sleep, shared cells, deep
  * recursion.  Runs every scenario with the worker count from WYN_THREADS
  * (run.sh runs it with 1, 2 and 4). */
+#include <stdatomic.h>
 #include "rt_test.h"
+#include "rt_values.h"
 
 typedef struct { wyn_int a, b; } Args2;
 
@@ -258,6 +260,88 @@ static wyn_int t_fp(void)
     return 0;
 }
 
+
+/* ---- ownership across tasks: the body releases its argument, its
+ * temporaries are drained when it ends, and rt_future_release runs the
+ * result_drop on what the result holds (inline and heap results). */
+static _Atomic int g_drops;
+typedef struct { WynStr *s[4]; wyn_int n; } BigRes;   /* 40 bytes: on the heap */
+
+static void str_res_drop(void *res)
+{
+    atomic_fetch_add(&g_drops, 1);
+    rt_release_str(*(WynStr **)res);
+}
+
+static void big_res_drop(void *res)
+{
+    atomic_fetch_add(&g_drops, 1);
+    BigRes *b = res;
+    for (int i = 0; i < 4; i++)
+        rt_release_str(b->s[i]);
+}
+
+static void shout_fn(void *args, void *res)
+{
+    WynStr *in = *(WynStr **)args;      /* owned by the task */
+    WynStr *t = rt_str_concat(in, rt_str_cstr("!"));   /* temporaries */
+    *(WynStr **)res = wyn_own_str(t);   /* the result owns one */
+    rt_release_str(in);
+}
+
+static void big_res_fn(void *args, void *res)
+{
+    WynStr *in = *(WynStr **)args;
+    BigRes *b = res;
+    for (int i = 0; i < 4; i++)
+        b->s[i] = wyn_own_str(rt_str_repeat(in, i + 2));
+    b->n = 4;
+    rt_release_str(in);
+}
+
+static wyn_int t_result_drop(void)
+{
+    wyn_int base = rt_mem_live_objects();
+    atomic_store(&g_drops, 0);
+    enum { N = 200 };
+    static wyn_int futs[N];
+    for (int i = 0; i < N; i++) {
+        wyn_int mark = rt_pool_mark();
+        WynStr *arg = wyn_own_str(rt_str_from_int(1000 + i));  /* the task's */
+        if (i % 2)
+            futs[i] = rt_spawn_ex(shout_fn, &arg, sizeof arg, sizeof(WynStr *),
+                                  str_res_drop, 10);
+        else
+            futs[i] = rt_spawn_ex(big_res_fn, &arg, sizeof arg, sizeof(BigRes),
+                                  big_res_drop, 11);
+        rt_pool_drain(mark);
+    }
+    int bad = 0;
+    for (int i = 0; i < N; i++) {
+        const void *r = rt_await(futs[i], 12);
+        if (i % 2) {
+            WynStr *s = *(WynStr *const *)r;
+            bad += s->len != 5 || s->data[4] != '!' || s->rc != 1;
+        } else {
+            const BigRes *b = r;
+            bad += b->n != 4 || b->s[3]->len != 20 || b->s[0]->rc != 1;
+        }
+    }
+    CHECK_EQ(bad, 0);
+    CHECK_EQ(atomic_load(&g_drops), 0);
+    for (int i = 0; i < N; i++)
+        rt_future_release(futs[i]);
+    CHECK_EQ(atomic_load(&g_drops), N);
+    CHECK_EQ(rt_mem_live_objects(), base);
+    /* plain rt_spawn has no drop; a recycled task slot forgets the old one */
+    Args2 a = { 1, 2 };
+    wyn_int f = rt_spawn(add_fn, &a, sizeof a, sizeof(wyn_int), 13);
+    CHECK_EQ(*(const wyn_int *)rt_await(f, 14), 3);
+    rt_future_release(f);
+    CHECK_EQ(atomic_load(&g_drops), N);
+    return 0;
+}
+
 int main(void)
 {
     FOR_EACH_THREADS({
@@ -272,6 +356,7 @@ int main(void)
     if (!(getenv("RT_TEST_NO_DEEP") && *getenv("RT_TEST_NO_DEEP")))
         CHECK_EQ(rt_test_run(t_deep), 0);
     CHECK_EQ(rt_test_run(t_fp), 0);
+    CHECK_EQ(rt_test_run(t_result_drop), 0);
     });
     TEST_DONE("test_sched");
 }

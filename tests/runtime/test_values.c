@@ -1,7 +1,9 @@
 /*
  * test_values.c — unit tests of the value runtime: number text, strings,
  * the string builder, arrays, sorting, maps, numbers, time, output and the
- * exact text and status of runtime errors (run in forked children).
+ * exact text and status of runtime errors (run in forked children), and
+ * reference counting: what is freed when (live-object counts), including
+ * a multi-threaded retain/release stress test.
  *
  *   gcc -std=gnu11 -O1 -g -Iruntime tests/runtime/test_values.c OBJS \
  *       -lpthread -lm -ldl -o /tmp/t && /tmp/t
@@ -17,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "rt_internal.h"
+#include "rt_values.h"
 
 static int failures, checks;
 
@@ -149,7 +152,7 @@ static void check_child(ChildResult r, int status, const char *out,
 static void check_float(double v, const char *want, int line)
 {
     check_str(rt_str_from_float(v), want, __FILE__, line);
-    WynSB sb = {0, 0, NULL};
+    WynSB sb = {-1, 0, 0, NULL}; /* on the stack: immortal */
     rt_sb_append_float(&sb, v);
     check_str(rt_sb_to_string(&sb), want, __FILE__, line);
     free(sb.data);
@@ -239,7 +242,7 @@ static void test_string_basics(void)
     CHECK_STR(rt_str_empty(), "");
     CHECK_STR(rt_str_cstr(NULL), "");
     CHECK_STR(rt_str_new("abc", 3), "abc");
-    CHECK(rt_str_new("abc", 3)->rc == -2 /* RT_RC_FRESH: immortal until autoreleased */);
+    CHECK(rt_str_new("abc", 3)->rc == 1 /* counted, owned by the pool */);
     CHECK_STR(rt_str_concat(S("foo"), S("bar")), "foobar");
     CHECK_STR(rt_str_concat(S(""), S("bar")), "bar");
     CHECK_STR(rt_str_concat(S("foo"), S("")), "foo");
@@ -379,6 +382,8 @@ static void test_string_builder(void)
     CHECK(rt_sb_len(big) == 300000);
     WynStr *s = rt_sb_to_string(big);
     CHECK(s->len == 300000 && memcmp(s->data + 299997, "abc", 3) == 0);
+    rt_sb_free(big);
+    rt_sb_free(sb);
 }
 
 /* ---------------------------------------------------------------- arrays */
@@ -390,13 +395,15 @@ static WynArr *ints(int n, const wyn_int *v)
 
 static WynStr *ints_text(WynArr *a)
 {
-    WynSB sb = {0, 0, NULL};
+    WynSB sb = {-1, 0, 0, NULL}; /* on the stack: immortal */
     for (wyn_int i = 0; i < a->len; i++) {
         if (i)
             rt_sb_append_cstr(&sb, ",");
         rt_sb_append_int(&sb, int_elem(a, i));
     }
-    return rt_sb_to_string(&sb);
+    WynStr *s = rt_sb_to_string(&sb);
+    free(sb.data);
+    return s;
 }
 
 static void test_array_basics(void)
@@ -971,6 +978,410 @@ static void test_io_and_faults(void)
     expect_fault(F_BAD_FILE, 1, "?:3: error: bad file\n", __LINE__);
 }
 
+
+/* ------------------------------------------------------------ ownership */
+
+/* Counted objects alive now (strings, arrays, maps, builders, boxes). */
+#define LIVE() rt_mem_live_objects()
+
+static WynStr *K(const char *s) /* +1, for storage */
+{
+    return rt_str_cstr_keep(s);
+}
+
+static void test_own_strings(void)
+{
+    wyn_int base = LIVE();
+    wyn_int mark = rt_pool_mark();
+    WynStr *a = rt_str_cstr("hello");
+    CHECK(a->rc == 1 && LIVE() == base + 1);
+    WynStr *b = rt_str_concat(a, S(" world"));
+    CHECK(LIVE() == base + 3);
+    /* results that are an argument are borrowed, not new */
+    CHECK(rt_str_concat(a, rt_str_empty()) == a);
+    CHECK(rt_str_slice(b, 0, b->len) == b);
+    CHECK(rt_str_trim(a) == a);
+    CHECK(rt_str_at(a, 0, 0)->rc < 0 && rt_str_from_bool(1)->rc < 0);
+    CHECK(rt_str_from_int(7)->rc < 0); /* one-byte table */
+    CHECK(LIVE() == base + 3);
+    /* a stored copy survives the drain */
+    WynStr *kept = wyn_own_str(b);
+    CHECK(kept->rc == 2);
+    rt_pool_drain(mark);
+    CHECK(LIVE() == base + 1 && kept->rc == 1);
+    CHECK_STR(kept, "hello world");
+    rt_release_str(kept);
+    CHECK(LIVE() == base);
+    /* immortal strings ignore retain/release */
+    WynStr *e = rt_str_empty();
+    rt_retain(e);
+    rt_release_str(e);
+    rt_release_str(NULL);
+    CHECK(e->rc < 0 && LIVE() == base);
+    /* the _keep producers give the caller the reference */
+    WynStr *k = K("abc");
+    WynStr *parts[] = {k};
+    WynStr *one = rt_str_concat_n_keep(parts, 1);
+    CHECK(one == k && k->rc == 2);
+    rt_release_str(one);
+    rt_release_str(k);
+    CHECK(LIVE() == base);
+    /* every producer drains back to nothing */
+    mark = rt_pool_mark();
+    WynStr *f = rt_str_format(S("{}-{}"), (WynStr *[]){S("a"), rt_str_from_int(42)}, 2, 0);
+    CHECK_STR(f, "a-42");
+    CHECK_STR(rt_str_upper(S("abc")), "ABC");
+    CHECK_STR(rt_str_replace(S("aXa"), S("X"), S("yy")), "ayya");
+    CHECK_STR(rt_str_reverse(S("abc")), "cba");
+    CHECK_STR(rt_str_repeat(S("ab"), 2), "abab");
+    CHECK_STR(rt_str_from_float(2.5), "2.5");
+    WynSB *sb = rt_sb_new();
+    rt_sb_append_cstr(sb, "built");
+    CHECK_STR(rt_sb_to_string(sb), "built");
+    rt_autorelease_sb(sb);
+    CHECK(LIVE() > base);
+    rt_pool_drain(mark);
+    CHECK(LIVE() == base);
+}
+
+static void test_own_split(void)
+{
+    wyn_int base = LIVE();
+    wyn_int mark = rt_pool_mark();
+    WynStr *text = rt_str_cstr("alpha,beta,,gamma,x");
+    WynArr *parts = rt_str_split(text, S(","));
+    CHECK(parts->ops == &rt_str_ops && parts->len == 5);
+    /* text + "," + array + alpha, beta, gamma ("" and "x" are immortal) */
+    CHECK(LIVE() == base + 6);
+    CHECK(str_elem(parts, 0)->rc == 1);
+    rt_pool_drain(mark);
+    CHECK(LIVE() == base);
+
+    mark = rt_pool_mark();
+    text = rt_str_cstr("one\ntwo\r\nthree");
+    WynArr *lines = rt_str_lines(text);
+    WynArr *chars = rt_str_chars(S("h\xc3\xa9llo"));  /* "é" is a 2-byte piece */
+    WynArr *bytes = rt_str_bytes(text);
+    CHECK(lines->len == 3 && chars->len == 5 && bytes->ops == NULL);
+    /* keep one piece beyond the drain */
+    WynStr *two = wyn_own_str(str_elem(lines, 1));
+    rt_pool_drain(mark);
+    CHECK(LIVE() == base + 1 && two->rc == 1);
+    CHECK_STR(two, "two");
+    rt_release_str(two);
+    CHECK(LIVE() == base);
+}
+
+static void test_own_arrays(void)
+{
+    wyn_int base = LIVE();
+    /* an array of strings frees its strings */
+    WynArr *a = rt_arr_new_keep(8, 0, &rt_str_ops);
+    for (int i = 0; i < 10; i++)
+        *(WynStr **)rt_arr_push_slot(a) = K("element");
+    CHECK(LIVE() == base + 11);
+    rt_release_arr(a);
+    CHECK(LIVE() == base);
+
+    /* a string shared by two arrays survives the release of one */
+    WynStr *shared = K("shared");
+    WynArr *x = rt_arr_new_keep(8, 0, &rt_str_ops);
+    WynArr *y = rt_arr_new_keep(8, 0, &rt_str_ops);
+    *(WynStr **)rt_arr_push_slot(x) = wyn_own_str(shared);
+    *(WynStr **)rt_arr_push_slot(y) = wyn_own_str(shared);
+    rt_release_str(shared);
+    CHECK(shared->rc == 2);
+    rt_release_arr(x);
+    CHECK(shared->rc == 1 && LIVE() == base + 2);
+    CHECK_STR(str_elem(y, 0), "shared");
+    rt_release_arr(y);
+    CHECK(LIVE() == base);
+
+    /* literal copies retain; pop and remove move out; insert retains;
+     * clear drops; first/last copy without retaining */
+    WynStr *lit[3] = {K("p"), K("qq"), K("rr")};
+    a = rt_arr_new_keep(8, 0, &rt_str_ops);
+    wyn_int mark = rt_pool_mark();
+    WynArr *b = rt_arr_from_ops(8, lit, 3, &rt_str_ops);
+    CHECK(b->ops == &rt_str_ops && lit[1]->rc == 2);
+    WynStr *out = NULL;
+    rt_arr_last(b, &out, 0);
+    CHECK(out == lit[2] && lit[2]->rc == 2);
+    rt_arr_pop(b, &out, 0);          /* moved: still 2 (out owns b's) */
+    CHECK(out == lit[2] && lit[2]->rc == 2 && b->len == 2);
+    rt_release_str(out);
+    rt_arr_remove(b, 0, &out, 0);
+    CHECK(out == lit[0] && lit[0]->rc == 2);
+    rt_release_str(out);
+    rt_arr_insert(b, 0, &lit[2], 0);
+    CHECK(lit[2]->rc == 2 && b->len == 2);
+    rt_arr_remove(b, 0, NULL, 0);     /* nobody takes it: released */
+    CHECK(lit[2]->rc == 1);
+    rt_arr_pop(b, NULL, 0);
+    CHECK(lit[1]->rc == 1 && b->len == 0);
+    for (int i = 0; i < 3; i++)
+        *(WynStr **)rt_arr_push_slot(a) = wyn_own_str(lit[i]);
+    rt_arr_clear(a);
+    CHECK(a->len == 0 && lit[0]->rc == 1 && lit[1]->rc == 1 && lit[2]->rc == 1);
+    for (int i = 0; i < 3; i++)
+        *(WynStr **)rt_arr_push_slot(a) = wyn_own_str(lit[i]);
+
+    /* new arrays share (retain) the elements and carry the ops */
+    WynArr *views[] = {
+        rt_arr_slice(a, 1, 3), rt_arr_copy(a), rt_arr_reverse(a),
+        rt_arr_concat(a, a), rt_arr_unique(a, rt_eq_str), rt_arr_unique(a, NULL),
+    };
+    for (size_t i = 0; i < sizeof views / sizeof *views; i++)
+        CHECK(views[i]->ops == &rt_str_ops);
+    CHECK(lit[2]->rc == 1 + 1 + 1 + 1 + 1 + 2 + 1 + 1);
+    CHECK_STR(rt_arr_join(views[2], S("|")), "rr|qq|p");
+    rt_pool_drain(mark);
+    CHECK(lit[0]->rc == 2 && lit[2]->rc == 2);
+    rt_release_arr(a);
+    for (int i = 0; i < 3; i++)
+        rt_release_str(lit[i]);
+    CHECK(LIVE() == base);
+}
+
+static void test_own_nested(void)
+{
+    wyn_int base = LIVE();
+    WynArr *outer = rt_arr_new_keep(8, 0, &rt_arr_ops);
+    for (int i = 0; i < 3; i++) {
+        WynArr *inner = rt_arr_new_keep(8, 0, &rt_str_ops);
+        for (int k = 0; k <= i; k++)
+            *(WynStr **)rt_arr_push_slot(inner) = K("leaf");
+        *(WynArr **)rt_arr_push_slot(outer) = inner;
+    }
+    CHECK(LIVE() == base + 1 + 3 + 6);
+    wyn_int mark = rt_pool_mark();
+    WynArr *flat = rt_arr_flatten(outer);
+    CHECK(flat->ops == &rt_str_ops && flat->len == 6);
+    CHECK(str_elem(flat, 5)->rc == 2);
+    WynArr *copy = rt_arr_copy(outer);    /* shares the inner arrays */
+    CHECK(((WynArr **)copy->data)[0]->rc == 2);
+    /* flatten of an empty array of arrays */
+    WynArr *none = rt_arr_flatten(rt_arr_new_ops(8, 0, &rt_arr_ops));
+    CHECK(none->len == 0 && none->ops == NULL);
+    rt_pool_drain(mark);
+    CHECK(LIVE() == base + 1 + 3 + 6);
+    rt_release_arr(outer);
+    CHECK(LIVE() == base);
+
+    /* a map of arrays of strings */
+    WynMap *m = rt_map_new_keep(1, 8, &rt_arr_ops);
+    for (int i = 0; i < 20; i++) {
+        char key[16];
+        snprintf(key, sizeof key, "k%d", i);
+        WynStr *k = K(key);
+        WynArr **slot = rt_map_slot_s(m, k);
+        rt_release_str(k);
+        WynArr *v = rt_arr_new_keep(8, 0, &rt_str_ops);
+        *(WynStr **)rt_arr_push_slot(v) = K("x-value");
+        *slot = v;
+    }
+    CHECK(LIVE() == base + 1 + 20 * 3);
+    rt_release_map(m);
+    CHECK(LIVE() == base);
+}
+
+static void test_own_maps(void)
+{
+    wyn_int base = LIVE();
+    WynMap *m = rt_map_new_keep(1, 8, &rt_str_ops);
+    WynStr *key = K("key");
+    WynStr **slot = rt_map_slot_s(m, key);
+    CHECK(key->rc == 2);                 /* the map retained its key */
+    *slot = K("value");
+    CHECK(rt_map_slot_s(m, key) == slot && key->rc == 2); /* found: no retain */
+    /* overwriting: the caller releases the old value */
+    WynStr *old = *slot;
+    *slot = K("value2");
+    rt_release_str(old);
+    CHECK(LIVE() == base + 3);
+    /* remove (through an equal key object) releases key and value */
+    WynStr *same = K("key");
+    CHECK(rt_map_remove_s(m, same));
+    CHECK(key->rc == 1 && LIVE() == base + 3); /* map: 1, key, same */
+    rt_release_str(same);
+    CHECK(!rt_map_remove_s(m, key));
+
+    /* copy, keys and values retain; releasing the map releases the rest */
+    for (int i = 0; i < 100; i++) {
+        char buf[16];
+        snprintf(buf, sizeof buf, "key%d", i);
+        WynStr *k = K(buf);
+        *(WynStr **)rt_map_slot_s(m, k) = K(buf);
+        rt_release_str(k);
+    }
+    wyn_int mark = rt_pool_mark();
+    for (int i = 0; i < 100; i += 3) {
+        char buf[16];
+        snprintf(buf, sizeof buf, "key%d", i);
+        rt_map_remove_s(m, S(buf));
+    }
+    rt_pool_drain(mark);
+    WynMap *c = rt_map_copy(m);
+    WynArr *ks = rt_map_keys(c), *vs = rt_map_values(c);
+    CHECK(ks->ops == &rt_str_ops && vs->ops == &rt_str_ops && ks->len == 66);
+    CHECK(str_elem(ks, 0)->rc == 3 && str_elem(vs, 0)->rc == 3);
+    rt_pool_drain(mark);
+    CHECK(str_elem(rt_map_keys(m), 0)->rc == 2);
+    rt_pool_drain(mark);
+    rt_release_map(m);
+    rt_release_str(key);
+    CHECK(LIVE() == base);
+
+    /* int keys, plain values: nothing but the map itself */
+    mark = rt_pool_mark();
+    WynMap *mi = rt_map_new(0, 8);
+    for (int i = 0; i < 1000; i++)
+        *(wyn_int *)rt_map_slot_i(mi, i) = i;
+    WynArr *ik = rt_map_keys(mi);
+    CHECK(ik->ops == NULL && LIVE() == base + 2);
+    rt_pool_drain(mark);
+    CHECK(LIVE() == base);
+
+    /* unique over strings uses a map internally: it must not leak keys */
+    mark = rt_pool_mark();
+    WynArr *words = rt_str_split(rt_str_cstr("a bb a cc bb dd"), S(" "));
+    WynArr *u = rt_arr_unique(words, rt_eq_str);
+    CHECK_STR(rt_arr_join(u, S(",")), "a,bb,cc,dd");
+    rt_pool_drain(mark);
+    CHECK(LIVE() == base);
+}
+
+/* Boxes: drop runs on the payload, then the box is freed. */
+static int drops;
+static char drop_log[64];
+typedef struct { WynStr *name; char tag; } Payload;
+static void payload_drop(void *p)
+{
+    Payload *pl = p;
+    drops++;
+    size_t n = strlen(drop_log);
+    if (n + 1 < sizeof drop_log)
+        drop_log[n] = pl->tag;
+    rt_release_str(pl->name);
+}
+
+static void test_own_boxes(void)
+{
+    wyn_int base = LIVE();
+    drops = 0;
+    Payload *b = rt_box_new_keep(sizeof(Payload), payload_drop);
+    CHECK(b->name == NULL && b->tag == 0);  /* zeroed */
+    b->name = K("boxed");
+    b->tag = 'b';
+    rt_retain_box(b);
+    rt_release_box(b);
+    CHECK(drops == 0 && LIVE() == base + 2);
+    /* in an array with rt_box_ops: shared with the array */
+    WynArr *a = rt_arr_new_keep(8, 0, &rt_box_ops);
+    *(void **)rt_arr_push_slot(a) = wyn_own_box(b);
+    rt_release_box(b);
+    CHECK(drops == 0);
+    rt_release_arr(a);
+    CHECK(drops == 1 && LIVE() == base);
+    rt_release_box(NULL);
+
+    /* pool drain: only what came after the mark, newest first */
+    drop_log[0] = 0;
+    wyn_int outer = rt_pool_mark();
+    Payload *p1 = rt_box_new(sizeof(Payload), payload_drop);
+    p1->tag = '1';
+    wyn_int mark = rt_pool_mark();
+    Payload *p2 = rt_box_new(sizeof(Payload), payload_drop);
+    p2->tag = '2';
+    Payload *p3 = rt_box_new(sizeof(Payload), payload_drop);
+    p3->tag = '3';
+    CHECK(rt_pool_mark() == mark + 2);
+    rt_pool_drain(mark);
+    CHECK(strcmp(drop_log, "32") == 0);
+    CHECK(rt_pool_mark() == mark);
+    rt_pool_drain(outer);
+    CHECK(strcmp(drop_log, "321") == 0 && LIVE() == base);
+}
+
+/* A box whose drop releases arrays that hold boxes: releases cascade. */
+static void chain_drop(void *p)
+{
+    rt_release_box(*(void **)p);
+}
+
+static void test_own_chain(void)
+{
+    wyn_int base = LIVE();
+    void *head = NULL;
+    for (int i = 0; i < 100000; i++) {
+        void **node = rt_box_new_keep(sizeof(void *), chain_drop);
+        *node = head;   /* takes head's reference */
+        head = node;
+    }
+    CHECK(LIVE() == base + 100000);
+    rt_release_box(head);
+    CHECK(LIVE() == base);
+}
+
+/* Several threads retain and release objects shared by all of them; the
+ * counts must come back exactly and the objects be freed once. */
+enum { STRESS_THREADS = 4, STRESS_OBJS = 64, STRESS_ROUNDS = 200000 };
+static WynStr *stress_strs[STRESS_OBJS];
+static WynArr *stress_arr;
+static void *stress_box;
+
+static void *stress_main(void *arg)
+{
+    uint64_t x = 0x9E3779B97F4A7C15ull * (uintptr_t)arg + 1;
+    WynStr *held[8] = {0};
+    for (int r = 0; r < STRESS_ROUNDS; r++) {
+        x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+        int slot = (int)(x % 8);
+        rt_release_str(held[slot]);
+        held[slot] = wyn_own_str(stress_strs[(x >> 8) % STRESS_OBJS]);
+        rt_retain(stress_arr);
+        rt_retain_box(stress_box);
+        rt_release_box(stress_box);
+        rt_release_arr(stress_arr);
+        if (r % 1000 == 0) { /* temporaries in this thread's own pool */
+            wyn_int mark = rt_pool_mark();
+            WynArr *c = rt_arr_copy(stress_arr);
+            rt_str_concat(held[slot], S("!"));
+            rt_pool_drain(mark);
+            (void)c;
+        }
+    }
+    for (int i = 0; i < 8; i++)
+        rt_release_str(held[i]);
+    return NULL;
+}
+
+static void test_own_threads(void)
+{
+    wyn_int base = LIVE();
+    stress_arr = rt_arr_new_keep(8, 0, &rt_str_ops);
+    for (int i = 0; i < STRESS_OBJS; i++) {
+        stress_strs[i] = K("a shared string");
+        *(WynStr **)rt_arr_push_slot(stress_arr) = wyn_own_str(stress_strs[i]);
+    }
+    stress_box = rt_box_new_keep(16, NULL);
+    pthread_t th[STRESS_THREADS];
+    for (int i = 0; i < STRESS_THREADS; i++)
+        CHECK(pthread_create(&th[i], NULL, stress_main, (void *)(uintptr_t)i) == 0);
+    for (int i = 0; i < STRESS_THREADS; i++)
+        pthread_join(th[i], NULL);
+    int bad = 0;
+    for (int i = 0; i < STRESS_OBJS; i++)
+        bad += stress_strs[i]->rc != 2;
+    CHECK(bad == 0 && stress_arr->rc == 1);
+    for (int i = 0; i < STRESS_OBJS; i++)
+        rt_release_str(stress_strs[i]);
+    rt_release_arr(stress_arr);
+    rt_release_box(stress_box);
+    /* the threads' pools were drained and freed when they exited */
+    CHECK(LIVE() == base);
+}
+
 int main(void)
 {
     test_float_text();
@@ -987,6 +1398,14 @@ int main(void)
     test_map_churn();
     test_map_str();
     test_numbers_time();
+    test_own_strings();
+    test_own_split();
+    test_own_arrays();
+    test_own_nested();
+    test_own_maps();
+    test_own_boxes();
+    test_own_chain();
+    test_own_threads();
     test_io_and_faults();
     if (failures) {
         fprintf(stderr, "test_values: %d of %d checks FAILED\n", failures, checks);
