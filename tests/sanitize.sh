@@ -9,12 +9,17 @@
 # keeps one fiber per live coroutine; RT_TEST_NO_DEEP=1 under TSan skips
 # deep recursion and stack-overflow cases).  Then, when ./wyn can be rebuilt with
 # the sanitizer, runs the concurrency .wyn programs with it (see
-# run_wyn_programs below).
+# run_wyn_programs below), and under AddressSanitizer runs every .wyn
+# program of tests/ and of the conformance suite with LeakSanitizer on
+# (run_leak_check): no leak and no memory error anywhere.
 #
 #   bash tests/sanitize.sh            (or: make sanitize)
 #   SAN_ONLY=thread|address           one sanitizer only
 #   SAN_CC=clang|gcc                  compiler (default: clang if present)
 #   SAN_FILTER=REGEX                  only tests whose name/path matches REGEX
+#   SAN_LEAKS=0                       skip the LeakSanitizer pass over every
+#                                     .wyn program (on by default, with address)
+#   SAN_LEAKS_ONLY=1                  only that pass
 #                                     (e.g. 'sched|chan|deque')
 #
 # The last line is exactly "N passed, N failed"; exit status 1 if any failed.
@@ -28,7 +33,8 @@ FILTER=${SAN_FILTER:-}
 pass=0
 fail=0
 
-# Futures are memoized for ever by design, so leak checking is off.
+# Leak checking is on only in the leak pass (run_leak_check): the C tests
+# and stress programs end through paths that skip cleanup on purpose.
 export ASAN_OPTIONS="detect_leaks=0:halt_on_error=1:abort_on_error=0:detect_stack_use_after_return=0:allow_user_segv_handler=1"
 export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:report_signal_unsafe=0"
 export RT_TEST_SMALL=1
@@ -180,7 +186,7 @@ for san in $SANS; do
   elif build_runtime "$san" "$out"; then
     run_c_tests "$san" "$out"
     run_wyn_programs "$san" "$out"
-    [[ $san == address && -n ${SAN_LEAKS:-} ]] && build_wyn "$san" "$out" && run_leak_check "$out"
+    [[ $san == address && ${SAN_LEAKS:-1} != 0 ]] && build_wyn "$san" "$out" && run_leak_check "$out"
   fi
   [[ -n ${SAN_KEEP:-} ]] && echo "kept $out" || rm -rf "$out"
 done
