@@ -17,7 +17,13 @@
  *       r13 = fn, r14, r15, then 16 bytes of FCW/MXCSR.  `ret` lands here
  *       with rsp % 16 == 0, so the call below gives fn an ABI-aligned frame.
  *       fn never returns (it switches away for good).
+ *
+ * coro_aarch64.S is the same contract for AArch64.  The GNUmakefile
+ * assembles the one for the target (`$(CC) -dumpmachine`); each is also
+ * empty except on its own architecture, for scripts that assemble every
+ * runtime .S file (tests/sanitize.sh, tests/fuzz).
  */
+#if defined(__x86_64__)
     .text
     .globl  rt_coro_switch
     .hidden rt_coro_switch
@@ -70,5 +76,8 @@ rt_coro_boot:
     ud2
     .cfi_endproc
     .size   rt_coro_boot, .-rt_coro_boot
+#endif /* __x86_64__ */
 
-    .section .note.GNU-stack,"",@progbits
+/* Outside the #if: even the empty object on other architectures must say
+ * that it needs no executable stack, or the linker assumes it does. */
+    .section .note.GNU-stack,"",%progbits

@@ -139,7 +139,16 @@ __thread Worker *rt_tls_worker;
 #define STEAL_MAX 32           /* batch steal: at most this many */
 #define FAIR_TICK 61           /* look at global/yield queues first every N */
 
-static inline void cpu_relax(void) { __builtin_ia32_pause(); }
+/* Spin-wait hint: lets the sibling hyper-thread / the core's power
+ * management know we are busy-waiting. */
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ volatile("yield" ::: "memory");
+#endif
+}
 
 void rt_spin_lock_slow(RtSpin *l)
 {

@@ -26,8 +26,18 @@ static void on_fault(int sig, siginfo_t *si, void *ucp)
         /* name the function that ran out of stack, from the faulting pc
          * or the return addresses just above the stack pointer */
         ucontext_t *uc = ucp;
+#if defined(__x86_64__)
         const void *pc = (const void *)uc->uc_mcontext.gregs[REG_RIP];
         const void *sp = (const void *)uc->uc_mcontext.gregs[REG_RSP];
+#elif defined(__aarch64__)
+        const void *pc = (const void *)uc->uc_mcontext.pc;
+        const void *sp = (const void *)uc->uc_mcontext.sp;
+#else
+        /* unknown register layout: rt_loc_of_code falls back to the
+         * spawn site */
+        const void *pc = NULL, *sp = NULL;
+        (void)uc;
+#endif
         if (!rt_stack_guard_owner(sp))
             loc = rt_loc_of_code(pc, sp, loc);
         else

@@ -71,9 +71,15 @@ void rt_stack_unmap(RunStack *w)
     w->guard_lo = w->lo = w->top = NULL;
 }
 
-/* Initial frame consumed by rt_coro_switch + rt_coro_boot (layout in
- * coro_x86_64.S): boot, rbp, rbx, r12 = co, r13 = fn, r14, r15, FCW,
- * MXCSR. */
+/* Initial frame consumed by rt_coro_switch + rt_coro_boot: the layout of
+ * the frame the switch saves, with the registers rt_coro_boot reads set
+ * (see the comments at the top of coro_x86_64.S / coro_aarch64.S).  It
+ * starts with the current FP control state, like a coroutine that had
+ * saved it itself. */
+#if defined(__x86_64__)
+/* From the top down: boot, rbp, rbx, r12 = co, r13 = fn, r14, r15, MXCSR,
+ * FCW; 9 words, so the `ret` to rt_coro_boot leaves rsp 16-byte aligned. */
+#define FRAME_WORDS 9
 RT_NO_SANITIZE void rt_stack_init_frame(RunStack *w, Coro *co, void (*fn)(Coro *))
 {
     uintptr_t *top = (uintptr_t *)w->top;
@@ -93,8 +99,32 @@ RT_NO_SANITIZE void rt_stack_init_frame(RunStack *w, Coro *co, void (*fn)(Coro *
     top[-7] = 0;
     top[-8] = mxcsr;
     top[-9] = fcw;
-    co->sp = top - 9;
+    co->sp = top - FRAME_WORDS;
 }
+#elif defined(__aarch64__)
+/* From sp up (22 words = 176 bytes, a multiple of 16, so sp == top when
+ * the switch's `ret` enters rt_coro_boot): x19 = co, x20 = fn, x21-x28,
+ * x29 = 0, x30 = boot, d8-d15, FPCR, padding. */
+#define FRAME_WORDS 22
+RT_NO_SANITIZE void rt_stack_init_frame(RunStack *w, Coro *co, void (*fn)(Coro *))
+{
+    uintptr_t *top = (uintptr_t *)w->top;
+    uintptr_t *f = top - FRAME_WORDS;
+    uint64_t fpcr;
+    __asm__ volatile("mrs %0, fpcr" : "=r"(fpcr));
+#ifdef RT_ASAN
+    __asan_unpoison_memory_region(f, FRAME_WORDS * sizeof(uintptr_t));
+#endif
+    memset(f, 0, FRAME_WORDS * sizeof(uintptr_t));
+    f[0] = (uintptr_t)co;               /* x19 */
+    f[1] = (uintptr_t)fn;               /* x20 */
+    f[11] = (uintptr_t)rt_coro_boot;    /* x30; f[10] = x29 = 0 */
+    f[20] = (uintptr_t)fpcr;
+    co->sp = f;
+}
+#else
+#error "no coroutine context switch for this architecture (runtime/coro_*.S)"
+#endif
 
 void rt_stack_save(RunStack *w, Coro *co)
 {

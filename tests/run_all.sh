@@ -26,7 +26,8 @@
 #   WYN_TEST_VERBOSE=1     print passing tests, and diffs for failures
 #
 # The last line of output is exactly "N passed, N failed"; the exit status
-# is non-zero when anything failed.
+# is non-zero when anything failed.  A shell test that exits 77 is skipped
+# (a tool it needs is missing): one "skip" line, counted in neither number.
 set -u
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -49,8 +50,8 @@ export RES="$TMP/results"
 mkdir -p "$RES"
 
 # Every job writes its results to $RES/<index>, one line per result:
-#   "ok<TAB>label" or "FAIL<TAB>label<TAB>why", followed by detail lines that
-#   start with a TAB (shown in verbose mode).
+#   "ok<TAB>label", "FAIL<TAB>label<TAB>why" or "SKIP<TAB>label<TAB>why",
+#   followed by detail lines that start with a TAB (shown in verbose mode).
 
 # --- job: one C unit test --------------------------------------------------
 run_c_test() {
@@ -82,7 +83,9 @@ run_c_test() {
   rm -rf "$work"
 }
 
-# --- job: one shell test (tests/shell/test_*.sh): exit 0 = pass ----------
+# --- job: one shell test (tests/shell/test_*.sh): exit 0 = pass, 77 = skip
+# (something it needs is not installed: neither passed nor failed; its last
+# line of output says why) -------------------------------------------------
 run_sh_test() {
   local idx=$1 file=$2
   local out="$RES/$idx" log
@@ -91,6 +94,10 @@ run_sh_test() {
   local rc=$?
   if [[ $rc == 0 ]]; then
     printf 'ok\t%s\n' "$file" >"$out"
+  elif [[ $rc == 77 ]]; then
+    local why
+    why=$(tail -n 1 "$log")
+    printf 'SKIP\t%s\t%s\n' "$file" "${why#skip: }" >"$out"
   else
     { printf 'FAIL\t%s\texit code %s\n' "$file" "$rc"; tail -n 20 "$log" | sed 's/^/\t/'; } >"$out"
   fi
@@ -230,7 +237,7 @@ while IFS= read -r f; do
   n=$((n + 1)); jobs+=("$(printf '%05d' "$n") wyn $f")
 done < <(list_programs)
 
-pass=0 fail=0
+pass=0 fail=0 skip=0
 if [[ ! -x $WYN ]]; then
   echo "note: ./wyn is not built (run make); every .wyn program fails"
 fi
@@ -261,6 +268,10 @@ for j in "${jobs[@]}"; do
         label=${rest%%$'\t'*} why=${rest#*$'\t'} k=$(kind_of "$label")
         fail=$((fail + 1)) kfail[$k]=$((${kfail[$k]:-0} + 1))
         echo "FAIL $label: $why" ;;
+      SKIP$'\t'*)
+        rest=${line#SKIP$'\t'}
+        skip=$((skip + 1))
+        echo "skip ${rest%%$'\t'*}: ${rest#*$'\t'}" ;;
       *)
         [[ -n $VERBOSE ]] && echo "     ${line#$'\t'}" ;;
     esac
@@ -305,5 +316,6 @@ for k in c jit build conformance; do
   esac
   printf '  %-26s %5d passed, %d failed\n' "$what:" "$p" "$f"
 done
+((skip > 0)) && printf '  %-26s %5d (counted neither as passed nor failed)\n' "skipped:" "$skip"
 echo "$pass passed, $fail failed"
 [[ $fail == 0 ]]

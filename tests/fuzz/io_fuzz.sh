@@ -30,8 +30,10 @@ for f in runtime/*.c; do
   fi
   objs+=("$o")
 done
-clang -c runtime/coro_x86_64.S -o "$OUT/obj/coro.o"
-objs+=("$OUT/obj/coro.o")
+for f in runtime/coro_*.S; do   # each is empty except on its own architecture
+  clang -c "$f" -o "$OUT/obj/$(basename "$f" .S).o"
+  objs+=("$OUT/obj/$(basename "$f" .S).o")
+done
 clang $FL -fsanitize=fuzzer "tests/fuzz/${TARGET}_fuzz.c" "${objs[@]}" -lpthread -lm -ldl -o "$OUT/fuzz"
 if [[ -d $HERE/${TARGET}_seeds ]]; then cp -n "$HERE/${TARGET}_seeds"/* "$OUT/corpus/" 2>/dev/null || true; fi
 ASAN_OPTIONS=detect_leaks=0:quarantine_size_mb=32 UBSAN_OPTIONS=halt_on_error=1 \

@@ -3,6 +3,7 @@
  * recursion.  Runs every scenario with the worker count from WYN_THREADS
  * (run.sh runs it with 1, 2 and 4). */
 #include <stdatomic.h>
+#include <stdint.h>
 #include "rt_test.h"
 #include "rt_values.h"
 
@@ -230,19 +231,47 @@ static wyn_int t_deep(void)
 }
 
 /* ---- FP control state is per coroutine (a task run inline by its
- * awaiter shares the awaiter's, like any call: so make sure it started) */
+ * awaiter shares the awaiter's, like any call: so make sure it started).
+ * The rounding mode read straight from the register the switch saves:
+ * MXCSR.RC on x86-64, FPCR.RMode on AArch64; 3 = toward zero on both. */
+#if defined(__x86_64__)
+static unsigned fp_round(void)
+{
+    unsigned m;
+    __asm__ volatile("stmxcsr %0" : "=m"(m));
+    return (m >> 13) & 3;
+}
+static void fp_round_toward_zero(void)
+{
+    unsigned m;
+    __asm__ volatile("stmxcsr %0" : "=m"(m));
+    m |= 0x6000u;
+    __asm__ volatile("ldmxcsr %0" : : "m"(m));
+}
+#elif defined(__aarch64__)
+static unsigned fp_round(void)
+{
+    uint64_t c;
+    __asm__ volatile("mrs %0, fpcr" : "=r"(c));
+    return (unsigned)(c >> 22) & 3;
+}
+static void fp_round_toward_zero(void)
+{
+    uint64_t c;
+    __asm__ volatile("mrs %0, fpcr" : "=r"(c));
+    c |= (uint64_t)3 << 22;
+    __asm__ volatile("msr fpcr, %0" : : "r"(c));
+}
+#endif
+
 static wyn_int g_fp_started;
 static void fp_fn(void *args, void *res)
 {
-    unsigned m;
     rt_shared_set(g_fp_started, 1);
-    __asm__ volatile("stmxcsr %0" : "=m"(m));
-    m = (m & ~0x6000u) | 0x6000u;   /* round toward zero */
-    __asm__ volatile("ldmxcsr %0" : : "m"(m));
+    fp_round_toward_zero();
     rt_task_yield();
     rt_sleep_ms(1, 70);
-    __asm__ volatile("stmxcsr %0" : "=m"(m));
-    *(wyn_int *)res = (m >> 13) & 3;
+    *(wyn_int *)res = fp_round();
 }
 
 static wyn_int t_fp(void)
@@ -251,12 +280,9 @@ static wyn_int t_fp(void)
     wyn_int f = rt_spawn(fp_fn, NULL, 0, sizeof(wyn_int), 71);
     while (!rt_shared_get(g_fp_started))
         rt_task_yield();
-    unsigned m;
-    __asm__ volatile("stmxcsr %0" : "=m"(m));
-    CHECK_EQ((m >> 13) & 3, 0);
+    CHECK_EQ(fp_round(), 0);
     CHECK_EQ(*(const wyn_int *)rt_await(f, 72), 3);
-    __asm__ volatile("stmxcsr %0" : "=m"(m));
-    CHECK_EQ((m >> 13) & 3, 0);
+    CHECK_EQ(fp_round(), 0);
     return 0;
 }
 
