@@ -384,7 +384,7 @@ static void emit_for(Buf *b, Node *s)
         emit_expr(b, it->b);
         buf_printf(b, "; _i%d %s _n%d; _i%d++) { %s = _i%d; ", k, it->ival ? "<=" : "<", k, k, v0, k);
         if (mark)
-            buf_printf(b, "rt_pool_drain(_pm%d); ", mark);
+            buf_printf(b, "WYN_POOL_DRAIN(%d); ", mark);
     } else if (s->op == 2) {
         buf_printf(b, "{ wyn_int _a%d = ", k);
         if (it->list.len >= 2) emit_expr(b, it->list.items[0]); else buf_puts(b, "0");
@@ -396,7 +396,7 @@ static void emit_for(Buf *b, Node *s)
                       "for (wyn_int _i%d = _a%d; _s%d > 0 ? _i%d < _b%d : _i%d > _b%d; _i%d += _s%d) { %s = _i%d; ",
                    k, loc_of(it), k, k, k, k, k, k, k, k, k, v0, k);
         if (mark)
-            buf_printf(b, "rt_pool_drain(_pm%d); ", mark);
+            buf_printf(b, "WYN_POOL_DRAIN(%d); ", mark);
     } else if (s->op == 3 || s->op == 5) {
         Type *ct = type_prune(it->type);
         buf_printf(b, "{ WynArr *_c%d = ", k);
@@ -411,10 +411,10 @@ static void emit_for(Buf *b, Node *s)
         buf_puts(b, "; ");
         /* the mark after the iterable: a fresh iterable must outlive the drains */
         if (mark)
-            buf_printf(b, "wyn_int _pm%d = rt_pool_mark(); ", mark);
+            buf_printf(b, "WYN_POOL_MARK(%d); ", mark);
         buf_printf(b, "for (wyn_int _i%d = 0; _i%d < _c%d->len; _i%d++) { ", k, k, k, k);
         if (mark)
-            buf_printf(b, "rt_pool_drain(_pm%d); ", mark);
+            buf_printf(b, "WYN_POOL_DRAIN(%d); ", mark);
         const char *elem = arena_printf("((%s *)_c%d->data)[_i%d]", et, k, k);
         if (s->ival) { /* zip pairs */
             if (v0 && strcmp(vars[0]->name, "_")) emit_set_text(b, vars[0]->type, v0, arena_printf("%s.f0", elem));
@@ -431,11 +431,11 @@ static void emit_for(Buf *b, Node *s)
         emit_expr(b, it);
         buf_puts(b, "; ");
         if (mark)
-            buf_printf(b, "wyn_int _pm%d = rt_pool_mark(); ", mark);
+            buf_printf(b, "WYN_POOL_MARK(%d); ", mark);
         buf_printf(b, "for (wyn_int _p%d = rt_map_next(_c%d, 0); _p%d >= 0; _p%d = rt_map_next(_c%d, _p%d + 1)) { ",
                    k, k, k, k, k, k);
         if (mark)
-            buf_printf(b, "rt_pool_drain(_pm%d); ", mark);
+            buf_printf(b, "WYN_POOL_DRAIN(%d); ", mark);
         if (v0 && strcmp(vars[0]->name, "_"))
             emit_set_text(b, vars[0]->type, v0, arena_printf("*(%s *)rt_map_key_at(_c%d, _p%d)", ctype(ct->key), k, k));
         if (v1 && strcmp(vars[1]->name, "_"))
@@ -443,12 +443,12 @@ static void emit_for(Buf *b, Node *s)
     } else {
         buf_puts(b, "{ { ");
         if (mark)
-            buf_printf(b, "rt_pool_drain(_pm%d); ", mark);
+            buf_printf(b, "WYN_POOL_DRAIN(%d); ", mark);
     }
     emit_block_body(b, s->b);
     buf_puts(b, "} ");
     if (mark)
-        buf_printf(b, "rt_pool_drain(_pm%d); ", mark);
+        buf_printf(b, "WYN_POOL_DRAIN(%d); ", mark);
     if (s->op != 1)
         buf_puts(b, "} ");
 }
@@ -675,11 +675,11 @@ void emit_stmt(Buf *b, Node *s)
             break;
         }
         int k = new_tmp();
-        buf_printf(b, "{ wyn_int _pm%d = rt_pool_mark(); while (", k);
+        buf_printf(b, "{ WYN_POOL_MARK(%d); while (", k);
         emit_expr(b, s->a);
-        buf_printf(b, ") { rt_pool_drain(_pm%d); ", k);
+        buf_printf(b, ") { WYN_POOL_DRAIN(%d); ", k);
         emit_block_body(b, s->b);
-        buf_printf(b, "} rt_pool_drain(_pm%d); } ", k);
+        buf_printf(b, "} WYN_POOL_DRAIN(%d); } ", k);
         break;
     }
     case N_FOR: {
@@ -693,7 +693,7 @@ void emit_stmt(Buf *b, Node *s)
         int late = s->op == 3 || s->op == 4 || s->op == 5;
         buf_puts(b, "{ ");
         if (!late)
-            buf_printf(b, "wyn_int _pm%d = rt_pool_mark(); ", k);
+            buf_printf(b, "WYN_POOL_MARK(%d); ", k);
         for_mark = k;
         emit_for(b, s);
         buf_puts(b, "} ");

@@ -92,6 +92,15 @@ void io_http_final(IoObj *o);
 /* io_json.c: parse without panicking.  Returns the value handle, or 0 with
  * "invalid JSON at offset N: WHAT" in err. */
 wyn_int rt_json_parse_checked(const char *s, size_t n, char *err, size_t errlen);
+/* The same parse, but the tree is not kept until exit (rt_mem_keep): the
+ * caller owns it and frees it with io_json_free, after which the handle and
+ * every handle, string or key obtained from the tree (getters return them
+ * borrowed) are invalid.  io_json_free(0) does nothing.  Only a root from
+ * io_json_parse_owned may be freed: not a member handle (rt_json_get/at),
+ * not a tree from rt_json_parse[_checked].  For the runtime's own use and
+ * the fuzzer (tests/fuzz/json_fuzz.c). */
+wyn_int io_json_parse_owned(const char *s, size_t n, char *err, size_t errlen);
+void io_json_free(wyn_int v);
 /* Candidates for wyn_rt.h (not there yet): the kind of a value (0 null,
  * 1 bool, 2 number, 3 string, 4 array, 5 object; -1 not a JSON value) and
  * the contents of scalar values themselves, e.g. for `j.at(0)`. */

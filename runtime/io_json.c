@@ -7,7 +7,9 @@
  * process exits (its root is kept reachable with rt_mem_keep).  The tree
  * owns its strings; getters return them borrowed (valid for ever), keys()
  * returns a new array that retains them.  A parse that fails frees what it
- * built.
+ * built.  Inside the runtime (io_internal.h), io_json_parse_owned parses
+ * without keeping and io_json_free frees such a tree (strings released,
+ * nodes freed): the fuzzer uses them to check that a parse leaks nothing.
  *
  * Parser: recursive descent over (pointer, length) — it never reads past
  * the given length and never relies on a terminating NUL, so it can be
@@ -303,11 +305,14 @@ static int match_word(JP *jp, const char *w, size_t n)
 
 static JNode *parse_value(JP *jp, int depth);
 
-/* Frees a tree that is not (yet) handed out: a failed parse's pieces. */
+/* Frees a tree that is not (yet) handed out: a failed parse's pieces, or
+ * a tree from io_json_parse_owned (io_json_free).  Recursion depth is
+ * bounded by JSON_MAX_DEPTH. */
 static void node_free(JNode *n)
 {
     if (!n)
         return;
+    n->magic = 0; /* a stale handle fails jnode()'s check instead of reading freed nodes' fields */
     switch (n->type) {
     case J_STR:
         rt_release_str(n->s);
@@ -530,7 +535,7 @@ static JNode *parse_value(JP *jp, int depth)
     return jp_fail(jp, jp->p, "unexpected character");
 }
 
-wyn_int rt_json_parse_checked(const char *s, size_t n, char *err, size_t errlen)
+wyn_int io_json_parse_owned(const char *s, size_t n, char *err, size_t errlen)
 {
     JP jp = { (const unsigned char *)s, (const unsigned char *)s + n,
               (const unsigned char *)s, err, errlen, 0 };
@@ -545,8 +550,22 @@ wyn_int rt_json_parse_checked(const char *s, size_t n, char *err, size_t errlen)
         node_free(v);
         return 0;
     }
-    rt_mem_keep(v); /* lives until exit: handles are ints */
     return (wyn_int)(uintptr_t)v;
+}
+
+void io_json_free(wyn_int v)
+{
+    JNode *n = (JNode *)(uintptr_t)v;
+    if (n && n->magic == JSON_MAGIC)
+        node_free(n);
+}
+
+wyn_int rt_json_parse_checked(const char *s, size_t n, char *err, size_t errlen)
+{
+    wyn_int v = io_json_parse_owned(s, n, err, errlen);
+    if (v)
+        rt_mem_keep((void *)(uintptr_t)v); /* lives until exit: handles are ints */
+    return v;
 }
 
 wyn_int rt_json_parse(WynStr *text, wyn_loc loc)

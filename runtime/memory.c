@@ -380,6 +380,16 @@ void rt_pool_drain(wyn_int mark)
     pool_drain(p, mark);
 }
 
+WynPool *rt_pool_current(void)
+{
+    return cur_pool();
+}
+
+void rt_pool_drain_in(WynPool *p, wyn_int mark)
+{
+    pool_drain(p, mark < 0 ? 0 : mark);
+}
+
 /* ------------------------------------------------- kept until exit
  *
  * Objects that live for the rest of the process by design (channels,

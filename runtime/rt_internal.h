@@ -50,10 +50,7 @@ char **rt_args(void);
 
 /* An autorelease pool (memory.c); one per coroutine, see rt_sched_pool.
  * Entries are object addresses tagged with their kind in the low bits. */
-typedef struct RtPool {
-    uintptr_t *items;
-    wyn_int len, cap;
-} RtPool;
+typedef WynPool RtPool; /* declared in wyn_rt.h for the loops' inline test */
 RtPool *rt_sched_pool(void);
 
 /* --- memory.c --- */

@@ -137,6 +137,17 @@ WynMap *rt_autorelease_map(WynMap *m);
 void *rt_autorelease_box(void *payload);
 wyn_int rt_pool_mark(void);
 void rt_pool_drain(wyn_int mark);
+/* The running task's pool.  Loops take it once (it stays the same for the
+ * whole call: a function runs in one coroutine) and test its length
+ * inline, so an iteration that pooled nothing costs no call. */
+typedef struct WynPool {
+    unsigned long *items;   /* tagged object addresses (memory.c) */
+    wyn_int len, cap;
+} WynPool;
+WynPool *rt_pool_current(void);
+void rt_pool_drain_in(WynPool *p, wyn_int mark);
+#define WYN_POOL_MARK(k) WynPool *_pp##k = rt_pool_current(); wyn_int _pm##k = _pp##k->len
+#define WYN_POOL_DRAIN(k) do { if (_pp##k->len > _pm##k) rt_pool_drain_in(_pp##k, _pm##k); } while (0)
 
 /* Convenience for generated code: retain and return (for stores). */
 static inline WynStr *wyn_own_str(WynStr *s) { rt_retain(s); return s; }

@@ -6,9 +6,15 @@
  *
  * Each input is parsed from an exactly sized heap copy (so ASan flags any
  * read past the end); when it parses, the consumed length must be within
- * the input and the pieces must be sane.  Every prefix of an input that
+ * the input and the pieces must be sane (header names lower-cased, no
+ * line breaks in values).  Every prefix of an input that
  * parses must ask for more bytes or fail, never "succeed" differently.
- * Uses the same tracking allocator as json_fuzz.c.
+ *
+ * Memory: the real runtime allocator (memory.c) with LeakSanitizer on.  A
+ * parsed request's fields are +1 (io_internal.h) and are released with
+ * io_http_req_release; anything autoreleased is drained back to a mark
+ * taken before the input.  rt_mem_live_objects() must then be where it
+ * was before the input ("live objects" abort otherwise).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -16,8 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "wyn_rt.h"
+#include "rt_values.h"
 #include "io_internal.h"
-#include "fuzz_alloc.h"
 
 static int one(const uint8_t *data, size_t size)
 {
@@ -32,6 +38,20 @@ static int one(const uint8_t *data, size_t size)
             abort();
         if (hp.req.path->len == 0 || hp.req.body->len > IO_MAX_BODY)
             abort();
+        /* header names are non-empty and lower-cased; values hold no
+         * line breaks */
+        WynMap *h = hp.req.headers;
+        for (wyn_int pos = rt_map_next(h, 0); pos >= 0; pos = rt_map_next(h, pos + 1)) {
+            WynStr *name = *(WynStr **)rt_map_key_at(h, pos);
+            WynStr *val = *(WynStr **)rt_map_val_at(h, pos);
+            if (!name || !val || name->len == 0)
+                abort();
+            for (wyn_int i = 0; i < name->len; i++)
+                if (name->data[i] >= 'A' && name->data[i] <= 'Z')
+                    abort();
+            if (memchr(val->data, '\n', (size_t)val->len) || memchr(val->data, '\r', (size_t)val->len))
+                abort();
+        }
         /* a strict prefix never parses as a complete request of its own
          * unless it ends exactly where this one does */
         for (size_t k = (size_t)r > 64 ? (size_t)r - 64 : 0; k < (size_t)r; k++) {
@@ -43,6 +63,7 @@ static int one(const uint8_t *data, size_t size)
             if (q > 0)
                 abort();
         }
+        io_http_req_release(&hp.req);
     } else if (r < 0) {
         if (r != -400 && r != -413 && r != -431 && r != -501 && r != -505)
             abort();
@@ -53,7 +74,15 @@ static int one(const uint8_t *data, size_t size)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    wyn_int live = rt_mem_live_objects();
+    wyn_int mark = rt_pool_mark();
     int r = one(data, size);
-    fuzz_release_all();
+    rt_pool_drain(mark);
+    wyn_int now = rt_mem_live_objects();
+    if (now != live) {
+        fprintf(stderr, "live objects: %lld before the input, %lld after\n",
+                (long long)live, (long long)now);
+        abort();
+    }
     return r;
 }

@@ -5,9 +5,12 @@
 #   json  tests/fuzz/json_fuzz.c over rt_json_parse_checked (runtime/io_json.c)
 #   http  tests/fuzz/http_fuzz.c over io_http_parse (runtime/io_http.c)
 #
-# The runtime is compiled with -fsanitize=fuzzer-no-link,address,undefined
-# and -Dfree=rt_fuzz_free (fuzz_alloc.h replaces memory.c so that each
-# input's allocations are released).  Crashers are written to
+# The whole runtime (the real memory.c included) is compiled with
+# -fsanitize=fuzzer-no-link,address,undefined.  Each target releases what
+# an input made through the runtime's ownership rules (pool drain, freeing
+# the parsed tree or request) and checks rt_mem_live_objects(); the run has
+# LeakSanitizer on, so a block leaked by one input is a finding too.
+# Crashers are written to
 # tests/fuzz/TARGET_crashers/ (kept in the repository; test_io_json.c
 # replays the JSON ones); the corpus grows in tests/fuzz/out/TARGET/corpus
 # (not kept), seeded from tests/fuzz/TARGET_seeds/.  Results: JSON_FUZZ.md.
@@ -20,13 +23,20 @@ OUT=$HERE/out/$TARGET
 mkdir -p "$OUT/obj" "$OUT/corpus" "$HERE/${TARGET}_crashers"
 cd "$ROOT"
 FL="-std=gnu11 -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -Iruntime"
+# objects built with other flags (older versions of this script compiled
+# with -Dfree=rt_fuzz_free) are rebuilt
+if [[ "$(cat "$OUT/obj/flags" 2>/dev/null)" != "$FL" ]]; then
+  rm -f "$OUT"/obj/*.o
+  printf '%s\n' "$FL" > "$OUT/obj/flags"
+fi
 objs=()
 for f in runtime/*.c; do
   b=$(basename "$f" .c)
-  [[ $b == memory ]] && continue
   o="$OUT/obj/$b.o"
-  if [[ ! -f $o || $f -nt $o || runtime/io_internal.h -nt $o || runtime/wyn_rt.h -nt $o ]]; then
-    clang $FL -Dfree=rt_fuzz_free -c "$f" -o "$o"
+  newer=0
+  for h in runtime/*.h; do [[ $h -nt $o ]] && newer=1; done
+  if [[ ! -f $o || $f -nt $o || $newer == 1 ]]; then
+    clang $FL -c "$f" -o "$o"
   fi
   objs+=("$o")
 done
@@ -36,6 +46,6 @@ for f in runtime/coro_*.S; do   # each is empty except on its own architecture
 done
 clang $FL -fsanitize=fuzzer "tests/fuzz/${TARGET}_fuzz.c" "${objs[@]}" -lpthread -lm -ldl -o "$OUT/fuzz"
 if [[ -d $HERE/${TARGET}_seeds ]]; then cp -n "$HERE/${TARGET}_seeds"/* "$OUT/corpus/" 2>/dev/null || true; fi
-ASAN_OPTIONS=detect_leaks=0:quarantine_size_mb=32 UBSAN_OPTIONS=halt_on_error=1 \
-  nice -n 10 "$OUT/fuzz" -max_total_time="$SECS" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
+ASAN_OPTIONS=detect_leaks=1:quarantine_size_mb=32 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+  nice -n 10 "$OUT/fuzz" -max_total_time="$SECS" -max_len=4096 -timeout=10 -rss_limit_mb=2048 -detect_leaks=1 \
   -artifact_prefix="$HERE/${TARGET}_crashers/" -print_final_stats=1 "$OUT/corpus" "$HERE/${TARGET}_crashers"
