@@ -134,6 +134,8 @@ struct Coro {
     void *sp;                 /* saved stack pointer; NULL = not started */
     Worker *owner;            /* worker whose run stack it uses; fixed */
     Task *task;               /* the task it was created for */
+    uint8_t task_flags;       /* task->flags, read before the task completes:
+                               * after that a released future may be reused */
     Task *cur;                /* logical current task (inline awaits nest) */
     char *saved;              /* copy of [sp, top) while evicted */
     size_t saved_cap;

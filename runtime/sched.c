@@ -216,6 +216,7 @@ static Coro *coro_alloc(Worker *w, Task *t)
     co->sp = NULL;
     co->owner = w;
     co->task = co->cur = t;
+    co->task_flags = t->flags;
     co->stk = -1;
     co->nwait = 0;
     co->qnext = NULL;
@@ -425,17 +426,21 @@ static void coro_entry(Coro *co)
     __builtin_unreachable();
 }
 
+/* The task has completed: an awaiter on another thread may already have
+ * released its future (rt_future_release) and reused the memory, so only
+ * detached tasks, which nobody else can release, are touched here. */
 static void coro_finished(Worker *w, Coro *co)
 {
     Task *t = co->task;
+    uint8_t flags = co->task_flags;
     RunStack *s = &w->rs[co->stk];
     if (s->holder == co)
         s->holder = NULL;
     coro_free(w, co);
-    if (t->flags & TF_DETACHED) {
+    if (flags & TF_DETACHED) {
         rt_task_release(w, t);
         rt_sched_note_detached_done();
-    } else if (t->flags & TF_MAIN) {
+    } else if (flags & TF_MAIN) {
         atomic_store(&rt_sched.shutdown, 1);
         for (int i = 0; i < rt_sched.nworkers; i++) {
             Worker *v = &rt_sched.workers[i];
