@@ -194,6 +194,9 @@ struct __attribute__((aligned(64))) Worker {
     void *sched_sp;           /* scheduler context while a coroutine runs */
     Coro *cur_co;             /* running coroutine, NULL in the scheduler */
     int reason;
+    Coro *handoff;            /* parked by switching straight to cur_co;
+                               * its park is settled by cur_co (owner only) */
+    int direct;               /* direct switches since the loop last ran */
     RunStack rs[RUN_STACKS];  /* owner only (bounds read by the SIGSEGV handler) */
     Coro *ready_head, *ready_tail;   /* woken owned coroutines (owner only) */
     Coro *yield_head, *yield_tail;   /* yielded coroutines (owner only) */
