@@ -95,17 +95,24 @@ Chan *rt_chan_from(wyn_int h, wyn_loc loc)
     return c;
 }
 
-static Chan *chan_check(wyn_int h, wyn_int esize, wyn_loc loc)
+static __attribute__((noinline, cold)) void size_mismatch(Chan *c, wyn_int esize,
+                                                          wyn_loc loc)
+{
+    char msg[128];
+    snprintf(msg, sizeof msg,
+             "channel element size mismatch: the channel carries %u-byte "
+             "values, this operation uses %lld bytes",
+             c->esize, (long long)esize);
+    rt_panic(loc, msg);
+}
+
+/* Kept small (the message is built out of line) so that it inlines into
+ * every channel operation. */
+static inline Chan *chan_check(wyn_int h, wyn_int esize, wyn_loc loc)
 {
     Chan *c = rt_chan_from(h, loc);
-    if (RT_UNLIKELY((uint64_t)esize != c->esize)) {
-        char msg[128];
-        snprintf(msg, sizeof msg,
-                 "channel element size mismatch: the channel carries %u-byte "
-                 "values, this operation uses %lld bytes",
-                 c->esize, (long long)esize);
-        rt_panic(loc, msg);
-    }
+    if (RT_UNLIKELY((uint64_t)esize != c->esize))
+        size_mismatch(c, esize, loc);
     return c;
 }
 
@@ -148,6 +155,16 @@ wyn_int rt_chan_new_unbuffered(wyn_int esize)
 
 /* ----------------------------------------------------------- transfers */
 
+/* One element.  Most channels carry 8-byte values (int, float, handles):
+ * those are one load and one store instead of a call to memcpy. */
+static inline void copy_elem(void *dst, const void *src, size_t n)
+{
+    if (RT_LIKELY(n == 8))
+        memcpy(dst, src, 8);
+    else
+        memcpy(dst, src, n);
+}
+
 static inline void *slot(Chan *c, int64_t i)
 {
     return c->buf + (size_t)(i % c->cap) * c->esize;
@@ -161,18 +178,18 @@ static int take_locked(Chan *c, void *out, Coro **wake)
     Waiter *s;
     *wake = NULL;
     if (c->count > 0) {
-        memcpy(out, slot(c, c->head), c->esize);
+        copy_elem(out, slot(c, c->head), c->esize);
         c->head = (c->head + 1) % c->cap;
         c->count--;
         if ((s = q_claim(&c->sq_head, &c->sq_tail))) {
-            memcpy(slot(c, c->head + c->count), s->co->xfer, c->esize);
+            copy_elem(slot(c, c->head + c->count), s->co->xfer, c->esize);
             c->count++;
             *wake = s->co;
         }
         return 1;
     }
     if ((s = q_claim(&c->sq_head, &c->sq_tail))) {
-        memcpy(out, s->co->xfer, c->esize);
+        copy_elem(out, s->co->xfer, c->esize);
         *wake = s->co;
         return 1;
     }
@@ -193,13 +210,13 @@ void rt_chan_send(wyn_int ch, const void *val, wyn_int esize, wyn_loc loc)
     }
     Waiter *r = q_claim(&c->rq_head, &c->rq_tail);
     if (r) {                        /* a receiver is waiting: hand over */
-        memcpy(r->co->xfer, val, c->esize);
+        copy_elem(r->co->xfer, val, c->esize);
         rt_spin_unlock(&c->lock);
         rt_wake(r->co);
         return;
     }
     if (c->count < c->cap) {
-        memcpy(slot(c, c->head + c->count), val, c->esize);
+        copy_elem(slot(c, c->head + c->count), val, c->esize);
         c->count++;
         rt_spin_unlock(&c->lock);
         return;
@@ -211,7 +228,7 @@ void rt_chan_send(wyn_int ch, const void *val, wyn_int esize, wyn_loc loc)
     }
     rt_wait_begin(co, loc, "send");
     Waiter *w = rt_wait_slots(co, 1);
-    memcpy(rt_xfer_reserve(co, c->esize), val, c->esize);
+    copy_elem(rt_xfer_reserve(co, c->esize), val, c->esize);
     w->obj = c;
     q_push(&c->sq_head, &c->sq_tail, w);
     rt_spin_unlock(&c->lock);
@@ -246,7 +263,7 @@ void rt_chan_recv(wyn_int ch, void *out, wyn_int esize, wyn_loc loc)
     if (w->closed)
         memset(out, 0, c->esize);
     else
-        memcpy(out, co->xfer, c->esize);
+        copy_elem(out, co->xfer, c->esize);
 }
 
 wyn_bool rt_chan_try_recv(wyn_int ch, void *out, wyn_int esize)

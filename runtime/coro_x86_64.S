@@ -39,19 +39,19 @@ rt_coro_switch:
     subq    $16, %rsp
     stmxcsr 8(%rsp)
     fnstcw  (%rsp)
+    /* Keep the values just saved in registers (eax, ecx: free, the switch
+     * returns void) for the comparison below: stmxcsr costs ~7 ns on the
+     * AMD EPYC we measure on, so it is done once per switch, not twice. */
+    movl    8(%rsp), %eax
+    movzwl  (%rsp), %ecx
     movq    %rsp, (%rdi)
     movq    %rsi, %rsp
     /* Reload the FP control state only when it differs (ldmxcsr/fldcw
-     * cost several ns; they almost never differ).  -8(%rsp) is in the red
-     * zone; eax is free (the switch returns void). */
-    stmxcsr -8(%rsp)
-    movl    -8(%rsp), %eax
+     * cost several ns; they almost never differ). */
     cmpl    8(%rsp), %eax
     je      1f
     ldmxcsr 8(%rsp)
-1:  fnstcw  -8(%rsp)
-    movzwl  -8(%rsp), %eax
-    cmpw    (%rsp), %ax
+1:  cmpw    (%rsp), %cx
     je      2f
     fldcw   (%rsp)
 2:  addq    $16, %rsp

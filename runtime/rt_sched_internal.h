@@ -136,6 +136,8 @@ struct Coro {
     void *sp;                 /* saved stack pointer; NULL = not started */
     Worker *owner;            /* worker whose run stack it uses; fixed */
     Task *task;               /* the task it was created for */
+    uint8_t task_flags;       /* task->flags, read before the task completes:
+                               * after that a released future may be reused */
     Task *cur;                /* logical current task (inline awaits nest) */
     char *saved;              /* copy of [sp, top) while evicted */
     size_t saved_cap;
@@ -194,6 +196,9 @@ struct __attribute__((aligned(64))) Worker {
     void *sched_sp;           /* scheduler context while a coroutine runs */
     Coro *cur_co;             /* running coroutine, NULL in the scheduler */
     int reason;
+    Coro *handoff;            /* parked by switching straight to cur_co;
+                               * its park is settled by cur_co (owner only) */
+    int direct;               /* direct switches since the loop last ran */
     RunStack rs[RUN_STACKS];  /* owner only (bounds read by the SIGSEGV handler) */
     Coro *ready_head, *ready_tail;   /* woken owned coroutines (owner only) */
     Coro *yield_head, *yield_tail;   /* yielded coroutines (owner only) */

@@ -57,8 +57,11 @@
  *   yield  FIFO of coroutines that called Task.yield(): they run after new
  *          tasks, so yield loops cannot starve spawned work.
  * plus one global injection queue (mutex) for spawns from non-worker
- * threads.  Pick order: ready, inbox, own deque, global, yield, steal;
- * every 61st pick looks at the global and yield queues first (fairness).
+ * threads.  Every pick first moves the inbox to the end of ready; then the
+ * order is ready, own deque, global, yield, steal.  Every 61st pick looks
+ * at the global queue, own deque and yield queue before ready: coroutines
+ * that take turns keep ready non-empty for ever, and must not starve
+ * what comes after it (fairness).
  *
  * ## Claiming a task
  *
@@ -76,11 +79,33 @@
  * several sources (select arms, a timeout, await_any) exactly one wins and
  * it performs exactly one rt_wake.  pstate is the handshake with the
  * worker: the coroutine sets PARKING before publishing its wait records and
- * switches to the scheduler, which moves PARKING -> PARKED.  A wake that
+ * switches away (to the scheduler loop or, see below, straight to the next
+ * ready coroutine); whatever runs next moves PARKING -> PARKED.  A wake that
  * arrives before that finds PARKING and just marks it WOKEN (the worker
  * requeues it itself); a wake of a PARKED coroutine moves it to RUNNABLE
  * and queues it on its owner (ready if the waker is the owner, else inbox
  * plus a futex/eventfd wake of the owner if it sleeps).
+ *
+ * ## Direct switches
+ *
+ * A park would cost two switches (coroutine -> loop -> next coroutine), so
+ * an unbuffered ping-pong round trip would cost four.  Instead a parking
+ * coroutine whose worker has a ready coroutine switches straight to it
+ * (rt_wait_park -> switch_direct): two switches per round trip, and the
+ * return addresses of both sides stay predictable.  The handshake is kept:
+ * the PARKING -> PARKED step (settle_park) must come after the parked
+ * coroutine's registers are saved, so the coroutine switched to does it
+ * first thing (coro_resumed, via Worker.handoff), exactly as the loop does
+ * after a switch back.  The loop therefore takes the coroutine that
+ * switched back from Worker.cur_co, not the one it resumed.  Limits:
+ *   - only to a coroutine whose frames are in place on its run stack:
+ *     copying a stack in needs a stack nobody runs on (the loop's), and
+ *     might even target the stack of the coroutine that is parking;
+ *   - never to a new task (it needs a Coro and a stack: the loop does it);
+ *   - at most DIRECT_MAX in a row, then the park goes through the loop,
+ *     which fires timers, polls fds and looks at the other queues.
+ * Ready order is unchanged (FIFO), so other ready coroutines still get
+ * their turn between the two partners of a ping-pong.
  *
  * ## Idling without lost wakeups
  *
@@ -137,7 +162,8 @@ __thread Worker *rt_tls_worker;
 #define SPIN_YIELD_NS 10000    /* ... with sched_yield after this long */
 #define DEADLOCK_CONFIRM_NS 20000000LL /* quiet period before "deadlock" */
 #define STEAL_MAX 32           /* batch steal: at most this many */
-#define FAIR_TICK 61           /* look at global/yield queues first every N */
+#define FAIR_TICK 61           /* look at global/deque/yield queues first every N */
+#define DIRECT_MAX 32          /* direct switches in a row before the loop runs */
 
 /* Spin-wait hint: lets the sibling hyper-thread / the core's power
  * management know we are busy-waiting. */
@@ -225,6 +251,7 @@ static Coro *coro_alloc(Worker *w, Task *t)
     co->sp = NULL;
     co->owner = w;
     co->task = co->cur = t;
+    co->task_flags = t->flags;
     co->stk = -1;
     co->nwait = 0;
     co->qnext = NULL;
@@ -405,7 +432,41 @@ Coro *rt_coro_current(void)
     return w ? w->cur_co : NULL;
 }
 
-/* Coroutine side: give the CPU back to the scheduler. */
+/* Second half of a park, run by whoever runs next on the worker once the
+ * parked coroutine's registers are saved (the scheduler loop, or the
+ * coroutine it switched to directly): PARKING -> PARKED, after which a
+ * waker may queue it and its owner may resume it.  A wake that came in
+ * between left WOKEN: then we queue it ourselves. */
+static void settle_park(Worker *w, Coro *co)
+{
+    int s = P_PARKING;
+    if (!atomic_compare_exchange_strong_explicit(&co->pstate, &s, P_PARKED,
+            memory_order_acq_rel, memory_order_acquire)) {
+        atomic_store_explicit(&co->pstate, P_RUNNABLE, memory_order_relaxed);
+        ready_push(w, co);
+    }
+}
+
+/* Coroutine side, every time rt_coro_switch returns into co (but not at
+ * its first activation, coro_entry: only the scheduler loop starts
+ * coroutines).  If the previous coroutine parked by switching straight to
+ * us, its park is ours to settle. */
+static inline void coro_resumed(Worker *w, Coro *co)
+{
+#ifdef RT_ASAN
+    /* NULL: the stack we came from may be the loop's or a coroutine's;
+     * the loop's bounds were recorded once, in coro_entry */
+    __sanitizer_finish_switch_fiber(co->asan_fake, NULL, NULL);
+#endif
+    Coro *from = w->handoff;
+    if (from) {
+        w->handoff = NULL;
+        settle_park(w, from);
+    }
+}
+
+/* Coroutine side: give the CPU back to the scheduler loop (run_coro),
+ * which settles the switch according to reason. */
 static void switch_out(Worker *w, Coro *co, int reason)
 {
     w->reason = reason;
@@ -417,12 +478,54 @@ static void switch_out(Worker *w, Coro *co, int reason)
                                    w->sched_bottom, w->sched_size);
 #endif
     rt_coro_switch(&co->sp, w->sched_sp);
-#ifdef RT_ASAN
-    __sanitizer_finish_switch_fiber(co->asan_fake, &w->sched_bottom, &w->sched_size);
-#endif
+    coro_resumed(w, co);
 }
 
-/* First activation of every coroutine (via rt_coro_boot). */
+/* The coroutine a parking coroutine may switch to directly instead of
+ * going through the scheduler loop: the next ready one (the order the loop
+ * would pick it in), provided that
+ *   - its frames are still in place on its run stack: copying a stack in
+ *     needs a stack nobody runs on, which is what the loop has (and the
+ *     stack to copy into may be the parking coroutine's own);
+ *   - the chain of direct switches is shorter than DIRECT_MAX, so that the
+ *     loop regularly fires timers, polls fds and looks at the other queues.
+ * NULL: park through the loop. */
+static Coro *handoff_target(Worker *w)
+{
+    if (w->direct >= DIRECT_MAX)
+        return NULL;
+    if (atomic_load_explicit(&w->inbox, memory_order_relaxed))
+        drain_inbox(w);
+    Coro *nx = w->ready_head;
+    if (!nx || w->rs[nx->stk].holder != nx)
+        return NULL;
+    return ready_pop(w);
+}
+
+/* Coroutine side: co (PARKING) hands the CPU straight to nx (popped from
+ * ready, frames in place).  nx settles co's park in coro_resumed, once
+ * rt_coro_switch has saved co's registers: until then no waker may resume
+ * co, exactly as when the loop settles it. */
+static void switch_direct(Worker *w, Coro *co, Coro *nx)
+{
+    RunStack *s = &w->rs[nx->stk];
+    w->direct++;
+    s->last = w->tick;
+    atomic_store_explicit(&nx->pstate, P_RUNNING, memory_order_relaxed);
+    w->handoff = co;
+    w->cur_co = nx;
+#ifdef RT_TSAN
+    __tsan_switch_to_fiber(nx->tsan_fiber, 0);
+#endif
+#ifdef RT_ASAN
+    __sanitizer_start_switch_fiber(&co->asan_fake, s->lo, (size_t)(s->top - s->lo));
+#endif
+    rt_coro_switch(&co->sp, nx->sp);
+    coro_resumed(w, co);
+}
+
+/* First activation of every coroutine (via rt_coro_boot), always from the
+ * scheduler loop. */
 static void coro_entry(Coro *co)
 {
     Worker *w = co->owner;
@@ -434,17 +537,21 @@ static void coro_entry(Coro *co)
     __builtin_unreachable();
 }
 
+/* The task has completed: an awaiter on another thread may already have
+ * released its future (rt_future_release) and reused the memory, so only
+ * detached tasks, which nobody else can release, are touched here. */
 static void coro_finished(Worker *w, Coro *co)
 {
     Task *t = co->task;
+    uint8_t flags = co->task_flags;
     RunStack *s = &w->rs[co->stk];
     if (s->holder == co)
         s->holder = NULL;
     coro_free(w, co);
-    if (t->flags & TF_DETACHED) {
+    if (flags & TF_DETACHED) {
         rt_task_release(w, t);
         rt_sched_note_detached_done();
-    } else if (t->flags & TF_MAIN) {
+    } else if (flags & TF_MAIN) {
         atomic_store(&rt_sched.shutdown, 1);
         for (int i = 0; i < rt_sched.nworkers; i++) {
             Worker *v = &rt_sched.workers[i];
@@ -487,6 +594,7 @@ static void run_coro(Worker *w, Coro *co)
     s->last = w->tick;
     atomic_store_explicit(&co->pstate, P_RUNNING, memory_order_relaxed);
     w->cur_co = co;
+    w->direct = 0;
 #ifdef RT_TSAN
     __tsan_switch_to_fiber(co->tsan_fiber, 0);
 #endif
@@ -497,18 +605,14 @@ static void run_coro(Worker *w, Coro *co)
 #ifdef RT_ASAN
     __sanitizer_finish_switch_fiber(w->asan_fake, NULL, NULL);
 #endif
+    /* The coroutine that switched back: not co if co parked by switching
+     * directly to another one (switch_direct). */
+    co = w->cur_co;
     w->cur_co = NULL;
     switch (w->reason) {
-    case R_PARK: {
-        int s = P_PARKING;
-        if (!atomic_compare_exchange_strong_explicit(&co->pstate, &s, P_PARKED,
-                memory_order_acq_rel, memory_order_acquire)) {
-            /* woken while parking */
-            atomic_store_explicit(&co->pstate, P_RUNNABLE, memory_order_relaxed);
-            ready_push(w, co);
-        }
+    case R_PARK:
+        settle_park(w, co);
         break;
-    }
     case R_YIELD:
         atomic_store_explicit(&co->pstate, P_RUNNABLE, memory_order_relaxed);
         yield_push(w, co);
@@ -590,8 +694,11 @@ int rt_wait_self(Coro *co, uint64_t tok, unsigned code)
 unsigned rt_wait_park(Coro *co)
 {
     Worker *w = co->owner;
+    Coro *next;
     if (atomic_load_explicit(&co->pstate, memory_order_acquire) == P_WOKEN)
         atomic_store_explicit(&co->pstate, P_RUNNING, memory_order_relaxed);
+    else if ((next = handoff_target(w)))
+        switch_direct(w, co, next);
     else
         switch_out(w, co, R_PARK);
     return (unsigned)(atomic_load_explicit(&co->claim, memory_order_acquire) & WAIT_CODE_MASK);
@@ -729,30 +836,37 @@ static Task *steal(Worker *w)
 
 /* --------------------------------------------------------- finding work */
 
-static int find_work(Worker *w, Coro **pc, Task **pt)
+/* A never-started task from our own deque, claimed; NULL if none. */
+static Task *own_pop(Worker *w)
 {
     Task *t;
+    while ((t = rt_deque_pop(&w->dq)))
+        if (task_claim(t))
+            return t;
+    return NULL;
+}
+
+static int find_work(Worker *w, Coro **pc, Task **pt)
+{
     uint64_t tick = ++w->tick;
     *pc = NULL;
     *pt = NULL;
+    /* Wakes from other threads join the ready FIFO at every pick: when
+     * coroutines take turns, ready never empties, and it must not starve
+     * them. */
+    if (atomic_load_explicit(&w->inbox, memory_order_relaxed))
+        drain_inbox(w);
+    /* Likewise, now and then, the queues that come after ready. */
     if (RT_UNLIKELY(tick % FAIR_TICK == 0)) {
-        if ((*pt = gq_pop()))
+        if ((*pt = gq_pop()) || (*pt = own_pop(w)))
             return 1;
         if ((*pc = yield_pop(w)))
             return 1;
     }
     if ((*pc = ready_pop(w)))
         return 1;
-    if (atomic_load_explicit(&w->inbox, memory_order_relaxed)) {
-        drain_inbox(w);
-        if ((*pc = ready_pop(w)))
-            return 1;
-    }
-    while ((t = rt_deque_pop(&w->dq)))
-        if (task_claim(t)) {
-            *pt = t;
-            return 1;
-        }
+    if ((*pt = own_pop(w)))
+        return 1;
     if ((*pt = gq_pop()))
         return 1;
     if ((*pc = yield_pop(w)))

@@ -1,7 +1,7 @@
 /* test_chan.c — channels and select: buffered/unbuffered, blocking
  * producers, many senders, close semantics, try_recv, payload sizes,
  * 20 000 receivers parked on one channel, select ready/default/timeout,
- * ping-pong. */
+ * ping-pong, fairness of direct switches between ping-pong pairs. */
 #include "rt_test.h"
 
 typedef struct { wyn_int ch, base, n; } SendArgs;
@@ -257,6 +257,90 @@ static wyn_int t_select_stress(void)
     return 0;
 }
 
+/* ---- direct switches under contention.  PAIRS ping-pong pairs take turns
+ * (each park hands the CPU straight to the partner, see sched.c "Direct
+ * switches") until a ticker task has seen every pair start and then, TICKS
+ * times, slept and seen a fresh detached task run: timers, wakes from other
+ * threads and never-started tasks must all get a turn on busy workers.
+ * Everything gives up at a wall-clock deadline, so starvation fails a CHECK
+ * instead of hanging. */
+enum { PAIRS = 8, TICKS = 20 };
+typedef struct { wyn_int stop, started, fresh, bad; double deadline; } Fair;
+typedef struct { wyn_int ping, pong; Fair f; } Pair;
+
+static void pair_ponger(void *args, void *res)
+{
+    Pair *p = args;
+    for (;;) {
+        wyn_int v;
+        rt_chan_recv(p->ping, &v, sizeof v, 90);
+        if (v < 0)
+            return;
+        v++;
+        rt_chan_send(p->pong, &v, sizeof v, 91);
+    }
+}
+
+static void pair_pinger(void *args, void *res)
+{
+    Pair *p = args;
+    wyn_int v = 0, n = 0, end = -1;
+    while (!rt_shared_get(p->f.stop) && (n % 64 || rt_test_now() < p->f.deadline)) {
+        wyn_int want = v + 1;
+        rt_chan_send(p->ping, &v, sizeof v, 92);
+        rt_chan_recv(p->pong, &v, sizeof v, 93);
+        if (v != want)
+            rt_shared_add(p->f.bad, 1);
+        if (n++ == 0)
+            rt_shared_add(p->f.started, 1);
+    }
+    rt_chan_send(p->ping, &end, sizeof end, 94);
+    *(wyn_int *)res = n;
+}
+
+static void fresh_fn(void *args, void *res)
+{
+    rt_shared_add(*(wyn_int *)args, 1);
+}
+
+static void ticker_fn(void *args, void *res)
+{
+    Fair *f = args;
+    while (rt_shared_get(f->started) < PAIRS && rt_test_now() < f->deadline)
+        rt_sleep_ms(1, 95);
+    for (wyn_int i = 0; i < TICKS; i++) {
+        rt_sleep_ms(1, 96);
+        rt_spawn_detached(fresh_fn, &f->fresh, sizeof f->fresh, 97);
+        while (rt_shared_get(f->fresh) <= i && rt_test_now() < f->deadline)
+            rt_sleep_ms(1, 98);
+    }
+    rt_shared_set(f->stop, 1);
+}
+
+static wyn_int t_handoff_fair(void)
+{
+    double t0 = rt_test_now();
+    Fair fair = { rt_shared_new(0), rt_shared_new(0), rt_shared_new(0),
+                  rt_shared_new(0), t0 + 10.0 };
+    wyn_int f[PAIRS], tick = 0;
+    for (int i = 0; i < PAIRS; i++) {
+        Pair p = { rt_chan_new_unbuffered(sizeof(wyn_int)),
+                   rt_chan_new_unbuffered(sizeof(wyn_int)), fair };
+        rt_spawn_detached(pair_ponger, &p, sizeof p, 99);
+        f[i] = rt_spawn(pair_pinger, &p, sizeof p, sizeof(wyn_int), 99);
+        if (i == PAIRS / 2)
+            tick = rt_spawn(ticker_fn, &fair, sizeof fair, 0, 100);
+    }
+    for (int i = 0; i < PAIRS; i++)
+        CHECK(*(const wyn_int *)rt_await(f[i], 101) > 0);
+    rt_await(tick, 102);
+    CHECK_EQ(rt_shared_get(fair.started), PAIRS);
+    CHECK_EQ(rt_shared_get(fair.fresh), TICKS);
+    CHECK_EQ(rt_shared_get(fair.bad), 0);
+    CHECK(rt_test_now() < fair.deadline);   /* stopped by the ticker */
+    return 0;
+}
+
 int main(void)
 {
     FOR_EACH_THREADS({
@@ -266,6 +350,7 @@ int main(void)
     CHECK_EQ(rt_test_run(t_blocked_many), 0);
     CHECK_EQ(rt_test_run(t_select), 0);
     CHECK_EQ(rt_test_run(t_select_stress), 0);
+    CHECK_EQ(rt_test_run(t_handoff_fair), 0);
     });
     TEST_DONE("test_chan");
 }
