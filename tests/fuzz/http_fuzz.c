@@ -7,8 +7,9 @@
  * Each input is parsed from an exactly sized heap copy (so ASan flags any
  * read past the end); when it parses, the consumed length must be within
  * the input and the pieces must be sane (header names lower-cased, no
- * line breaks in values).  Every prefix of an input that
- * parses must ask for more bytes or fail, never "succeed" differently.
+ * line breaks in values).  Every prefix of an input that parses must ask
+ * for more bytes or fail, never "succeed" differently; "need more" with a
+ * byte count (need) must ask for more than the input has.
  *
  * Memory: the real runtime allocator (memory.c) with LeakSanitizer on.  A
  * parsed request's fields are +1 (io_internal.h) and are released with
@@ -63,7 +64,14 @@ static int one(const uint8_t *data, size_t size)
             if (q > 0)
                 abort();
         }
+        if (hp.keep_alive < 0 || hp.keep_alive > 2 || (hp.head != 0 && hp.head != 1))
+            abort();
         io_http_req_release(&hp.req);
+    } else if (r == 0) {
+        /* "need" is the whole request's size when the body is incomplete:
+         * always more than what is there */
+        if (hp.need && (hp.need <= size || hp.need > (size_t)IO_MAX_HEADER + IO_MAX_BODY))
+            abort();
     } else if (r < 0) {
         if (r != -400 && r != -413 && r != -431 && r != -501 && r != -505)
             abort();

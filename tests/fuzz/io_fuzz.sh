@@ -2,7 +2,8 @@
 # libFuzzer runs over the I/O library's parsers (needs clang):
 #   bash tests/fuzz/io_fuzz.sh [SECONDS] [json|http]     (default: 60 json)
 #
-#   json  tests/fuzz/json_fuzz.c over rt_json_parse_checked (runtime/io_json.c)
+#   json  tests/fuzz/json_fuzz.c over io_json_parse_owned (runtime/io_json.c:
+#         rt_json_parse_checked without keeping the tree until exit)
 #   http  tests/fuzz/http_fuzz.c over io_http_parse (runtime/io_http.c)
 #
 # The whole runtime (the real memory.c included) is compiled with
@@ -10,9 +11,9 @@
 # an input made through the runtime's ownership rules (pool drain, freeing
 # the parsed tree or request) and checks rt_mem_live_objects(); the run has
 # LeakSanitizer on, so a block leaked by one input is a finding too.
-# Crashers are written to
-# tests/fuzz/TARGET_crashers/ (kept in the repository; test_io_json.c
-# replays the JSON ones); the corpus grows in tests/fuzz/out/TARGET/corpus
+# Crashers (and leak reports) are written to tests/fuzz/TARGET_crashers/
+# (kept in the repository; test_io_json.c and test_io_http.c replay
+# them); the corpus grows in tests/fuzz/out/TARGET/corpus
 # (not kept), seeded from tests/fuzz/TARGET_seeds/.  Results: JSON_FUZZ.md.
 set -eu
 SECS=${1:-60}

@@ -1,6 +1,8 @@
 /* test_io_json.c — Json.parse, getters, errors (with offsets), output,
- * escapes, depth limit, and the crashers kept from fuzzing
- * (tests/fuzz/json_crashers/, each must parse or fail cleanly). */
+ * escapes, depth limit, owned trees freed with io_json_free (no live
+ * object left: what tests/fuzz/json_fuzz.c relies on), and the crashers
+ * kept from fuzzing (tests/fuzz/json_crashers/, each must parse or fail
+ * cleanly and leave nothing behind). */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <fcntl.h>
@@ -10,6 +12,7 @@
 #include "io_test.h"
 #define in_child fork_capture
 #include "io_internal.h"
+#include "rt_values.h"
 
 static WynStr *S(const char *s) { return rt_str_cstr(s); }
 
@@ -176,6 +179,50 @@ int main(void)
     CHECK(rt_json_parse_checked("\"ab", 2, NULL, 0) == 0);
     CHECK(rt_json_parse_checked("12", 1, NULL, 0) != 0);
 
+    /* owned trees (io_json_parse_owned / io_json_free): a parse, the
+     * getters, keys, printing, and a failed parse (every failure path frees
+     * what it built, hash index included) leave no counted object alive */
+    {
+        wyn_int live0 = rt_mem_live_objects(), mark = rt_pool_mark();
+        static const char *const ok[] = {
+            "{\"a\":\"x\\u00e9\",\"b\":[\"y\",{\"c\":\"z\"}],\"a\":\"w\"}",
+            "{\"k0\":\"v\",\"k1\":1,\"k2\":2,\"k3\":3,\"k4\":4,\"k5\":5,\"k6\":6,"
+            "\"k7\":7,\"k8\":\"s\",\"k9\":[\"t\"],\"k0\":\"again\"}",
+            "\"only a string\"", "[]", "{}", "[[[\"deep\"]]]", "-1.5e3",
+        };
+        for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
+            char e[160];
+            wyn_int t = io_json_parse_owned(ok[i], strlen(ok[i]), e, sizeof e);
+            CHECK(t != 0);
+            if (i == 0)
+                CHECK(rt_mem_live_objects() > live0); /* the tree's strings */
+            if (rt_json_kind(t) == 5) {
+                WynArr *ks = rt_json_keys(t, 1);
+                for (wyn_int k = 0; k < ks->len; k++)
+                    (void)rt_json_get(t, ((WynStr **)ks->data)[k], 1);
+            }
+            WynStr *txt = rt_json_to_string(t);
+            wyn_int t2 = io_json_parse_owned(txt->data, (size_t)txt->len, e, sizeof e);
+            CHECK(t2 != 0);
+            CHECK(rt_str_eq(rt_json_to_string(t2), txt));
+            io_json_free(t2);
+            io_json_free(t);
+        }
+        static const char *const bad[] = {
+            "{\"a\":\"x\",\"b\":[\"y\",{\"c\":\"z\"}],\"d\":tru}",
+            "{\"k0\":\"v\",\"k1\":1,\"k2\":2,\"k3\":3,\"k4\":4,\"k5\":5,\"k6\":6,"
+            "\"k7\":7,\"k8\":\"s\",\"k9\":[\"t\"],\"k10\" 1}",
+            "{\"k0\":0,\"k1\":1,\"k2\":2,\"k3\":3,\"k4\":4,\"k5\":5,\"k6\":6,"
+            "\"k7\":7,\"k8\":8,\"k9\":\"x\"",
+            "[\"a\",\"b\"] x", "[\"a\",[\"b\",", "{\"a\":\"b\",\"c\"",
+        };
+        for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+            CHECK(io_json_parse_owned(bad[i], strlen(bad[i]), NULL, 0) == 0);
+        io_json_free(0);
+        rt_pool_drain(mark);
+        CHECK_EQ(rt_mem_live_objects(), live0);
+    }
+
     /* runtime errors: exact text and status */
     char err[512];
     CHECK_EQ(in_child(do_parse, "{\"a\": tru}", err, sizeof err), 1);
@@ -206,11 +253,18 @@ int main(void)
         if (n < 0)
             continue;
         char msg[160];
-        wyn_int h = rt_json_parse_checked(buf, (size_t)n, msg, sizeof msg);
+        wyn_int live0 = rt_mem_live_objects(), mark = rt_pool_mark();
+        wyn_int h = io_json_parse_owned(buf, (size_t)n, msg, sizeof msg);
         if (h) {
             WynStr *t = rt_json_to_string(h);
-            CHECK(rt_json_parse_checked(t->data, (size_t)t->len, msg, sizeof msg) != 0);
+            wyn_int h2 = io_json_parse_owned(t->data, (size_t)t->len, msg, sizeof msg);
+            CHECK(h2 != 0);
+            CHECK(h2 && rt_str_eq(rt_json_to_string(h2), t));
+            io_json_free(h2);
+            io_json_free(h);
         }
+        rt_pool_drain(mark);
+        CHECK_EQ(rt_mem_live_objects(), live0);
     }
     if (dir)
         closedir(dir);
