@@ -218,9 +218,12 @@ static void task_complete(Task *t)
 
 void rt_task_run_body(Coro *co, Task *t)
 {
-    wyn_int mark = rt_pool_mark();
+    /* the body runs in this coroutine from start to end: its pool too */
+    WynPool *pool = rt_pool_current();
+    wyn_int mark = pool->len;
     t->fn(t->args, t->result);
-    rt_pool_drain(mark);
+    if (pool->len > mark)
+        rt_pool_drain_in(pool, mark);
     task_complete(t);
 }
 

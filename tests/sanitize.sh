@@ -126,7 +126,7 @@ run_wyn_programs() { # $1 = sanitizer, $2 = dir with the runtime objects
   for f in "$conf"/tests/errors/{panic_in_task,deadlock,deadlock_tasks,closed_channel_send,capacity}.wyn; do
     [[ -f $f ]] && progs+=("$f")
   done
-  while IFS= read -r f; do progs+=("$f"); done < <(find tests -path '*conc*' -name '*.wyn' 2>/dev/null | sort)
+  while IFS= read -r f; do progs+=("$f"); done < <(find tests -path '*conc*' -not -path 'tests/fuzz/*' -name '*.wyn' 2>/dev/null | sort)
   for f in "${progs[@]}"; do
     [[ -n $FILTER && ! $f =~ $FILTER ]] && continue
     for n in 1 2 4; do
