@@ -1157,7 +1157,8 @@ static void emit_expr_raw(Buf *b, Node *n)
         Node **ops[32];
         int nops = 0;
         copy.list.items = arena_alloc(sizeof(Node *) * (size_t)(n->list.len + 1));
-        memcpy(copy.list.items, n->list.items, sizeof(Node *) * (size_t)n->list.len);
+        if (n->list.len)
+            memcpy(copy.list.items, n->list.items, sizeof(Node *) * (size_t)n->list.len);
         Node *recv_copy = NULL;
         if (n->a->kind == N_MEMBER && n->op != CALL_VALUE && n->a->a && n->a->a->type &&
             !is_pure_lvalue(n->a->a) && n->a->a->kind != N_INDEX && n->a->a->sym == NULL &&

@@ -492,7 +492,8 @@ FnInfo *instantiate_fn(FnDecl *d, Type **targs, int ntargs, TypeDecl *owner)
     f->is_extern = d->is_extern;
     f->extern_lib = d->extern_lib;
     f->targs = arena_alloc(sizeof(Type *) * (size_t)(ntargs + 1));
-    memcpy(f->targs, targs, sizeof(Type *) * (size_t)ntargs);
+    if (ntargs)
+        memcpy(f->targs, targs, sizeof(Type *) * (size_t)ntargs);
     f->ntargs = ntargs;
     const char *mprefix = d->module && !d->module->is_main ? arena_printf("%s_", d->module->name) : "";
     f->name = owner ? arena_printf("%s.%s", owner->name, n->name) : n->name;

@@ -55,7 +55,8 @@ Type *type_tuple(Type **items, int n)
 {
     Type *t = type_new(TY_TUPLE);
     t->items = arena_alloc(sizeof(Type *) * (size_t)(n ? n : 1));
-    memcpy(t->items, items, sizeof(Type *) * (size_t)n);
+    if (n)
+        memcpy(t->items, items, sizeof(Type *) * (size_t)n);
     t->nitems = n;
     return t;
 }
