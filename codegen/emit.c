@@ -234,14 +234,34 @@ void emit_function_exit(Buf *b)
 /* return VALUE: the value is retained before the variables are released,
  * then handed to the pool, so the caller gets it borrowed like any other
  * expression's value. */
+/* A value that nothing but the pool owns, so releasing the function's
+ * variables cannot free it: a string built here, a new array, map or
+ * closure, or what a user function returned (which obeys this very rule). */
+static int fresh_value(Node *n)
+{
+    switch (n->kind) {
+    case N_INTERP: case N_ARRAY: case N_MAP: case N_COMPREHENSION: case N_LAMBDA:
+        return 1;
+    case N_BINARY:
+        return n->op == T_PLUS && type_prune(n->type)->kind == TY_STR;
+    case N_CALL:
+        return n->op == CALL_FN || n->op == CALL_METHOD || n->op == CALL_VALUE;
+    default:
+        return 0;
+    }
+}
+
 void emit_return_value(Buf *b, Type *rt, Node *value)
 {
     int k = new_tmp();
+    const char *aut = fresh_value(value) ? NULL : rc_auto(rt);
     buf_printf(b, "{ %s _ret%d = ", ctype(rt), k);
-    emit_owned(b, rt, value);
+    if (aut)
+        emit_owned(b, rt, value);
+    else
+        emit_expr(b, value);
     buf_puts(b, "; ");
     emit_function_exit(b);
-    const char *aut = rc_auto(rt);
     if (aut)
         buf_printf(b, "return %s(_ret%d); } ", aut, k);
     else
