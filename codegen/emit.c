@@ -229,6 +229,21 @@ void emit_function_exit(Buf *b)
     emit_defers_to(b, em.defer_base);
     release_private_futures(b, em.fn);
     release_locals(b, em.fn);
+    for (int i = em.loop_refs.len - 1; i >= 0; i--)
+        buf_puts(b, em.loop_refs.items[i]);
+}
+
+/* A loop keeps its iterable alive (the body may reassign the variable it
+ * came from): `_c = own(iterable)` before the loop, and this release after
+ * it and on every return from inside it. */
+void loop_ref_push(const char *release)
+{
+    vec_push(&em.loop_refs, release);
+}
+
+void loop_ref_pop(void)
+{
+    em.loop_refs.len--;
 }
 
 /* return VALUE: the value is retained before the variables are released,
@@ -419,7 +434,7 @@ static void emit_for(Buf *b, Node *s)
             buf_printf(b, "WYN_POOL_DRAIN(%d); ", mark);
     } else if (s->op == 3 || s->op == 5) {
         Type *ct = type_prune(it->type);
-        buf_printf(b, "{ WynArr *_c%d = ", k);
+        buf_printf(b, "{ WynArr *_c%d = wyn_own_arr(", k);
         if (s->op == 5) {
             buf_puts(b, "rt_str_chars(");
             emit_expr(b, it);
@@ -427,6 +442,8 @@ static void emit_for(Buf *b, Node *s)
         } else {
             emit_expr(b, it);
         }
+        buf_puts(b, ")");
+        loop_ref_push(arena_printf("rt_release_arr(_c%d); ", k));
         const char *et = s->op == 5 ? "WynStr *" : ctype(ct->elem);
         buf_puts(b, "; ");
         /* the mark after the iterable: a fresh iterable must outlive the drains */
@@ -447,9 +464,10 @@ static void emit_for(Buf *b, Node *s)
         }
     } else if (s->op == 4) {
         Type *ct = type_prune(it->type);
-        buf_printf(b, "{ WynMap *_c%d = ", k);
+        buf_printf(b, "{ WynMap *_c%d = wyn_own_map(", k);
         emit_expr(b, it);
-        buf_puts(b, "; ");
+        buf_puts(b, "); ");
+        loop_ref_push(arena_printf("rt_release_map(_c%d); ", k));
         if (mark)
             buf_printf(b, "WYN_POOL_MARK(%d); ", mark);
         buf_printf(b, "for (wyn_int _p%d = rt_map_next(_c%d, 0); _p%d >= 0; _p%d = rt_map_next(_c%d, _p%d + 1)) { ",
@@ -469,6 +487,10 @@ static void emit_for(Buf *b, Node *s)
     buf_puts(b, "} ");
     if (mark)
         buf_printf(b, "WYN_POOL_DRAIN(%d); ", mark);
+    if (s->op == 3 || s->op == 4 || s->op == 5) {
+        buf_puts(b, em.loop_refs.items[em.loop_refs.len - 1]);
+        loop_ref_pop();
+    }
     if (s->op != 1)
         buf_puts(b, "} ");
 }
@@ -865,6 +887,8 @@ static void emit_function(FnInfo *f)
     int saved_defers = em.defers.len;
     int saved_base = em.defer_base;
     em.defer_base = em.defers.len;
+    int saved_refs = em.loop_refs.len;
+    em.loop_refs.len = 0;
     if (f->is_lambda && f->captures.len) {
         buf_printf(&em.helpers, "struct env_%s {", f->cname);
         for (int i = 0; i < f->captures.len; i++)
@@ -936,6 +960,7 @@ static void emit_function(FnInfo *f)
     buf_free(&em.fn_extra);
     em.defers.len = saved_defers;
     em.defer_base = saved_base;
+    em.loop_refs.len = saved_refs;
 }
 
 static const char prelude[] =

@@ -850,9 +850,10 @@ static void emit_comprehension(Buf *b, Node *n)
     } else {
         Type *ct = type_prune(it->type);
         if (ct->kind == TY_MAP) {
-            buf_printf(b, "WynMap *_m%d = ", k);
+            buf_printf(b, "WynMap *_m%d = wyn_own_map(", k);
             emit_expr(b, it);
-            buf_printf(b, "; for (wyn_int _p%d = rt_map_next(_m%d, 0); _p%d >= 0; _p%d = rt_map_next(_m%d, _p%d + 1)) { ",
+            loop_ref_push(arena_printf("rt_release_map(_m%d); ", k));
+            buf_printf(b, "); for (wyn_int _p%d = rt_map_next(_m%d, 0); _p%d >= 0; _p%d = rt_map_next(_m%d, _p%d + 1)) { ",
                        k, k, k, k, k, k);
             const char *kv = arena_printf("*(%s *)rt_map_key_at(_m%d, _p%d)", ctype(ct->key), k, k);
             if (var) {
@@ -863,7 +864,7 @@ static void emit_comprehension(Buf *b, Node *n)
                               arena_printf("*(%s *)rt_map_val_at(_m%d, _p%d)", ctype(ct->elem), k, k));
             }
         } else {
-            buf_printf(b, "WynArr *_s%d = ", k);
+            buf_printf(b, "WynArr *_s%d = wyn_own_arr(", k);
             if (ct->kind == TY_STR) {
                 buf_puts(b, "rt_str_chars(");
                 emit_expr(b, it);
@@ -871,6 +872,8 @@ static void emit_comprehension(Buf *b, Node *n)
             } else {
                 emit_expr(b, it);
             }
+            buf_puts(b, ")");
+            loop_ref_push(arena_printf("rt_release_arr(_s%d); ", k));
             const char *elt = ct->kind == TY_STR ? "WynStr *" : ctype(ct->elem);
             buf_printf(b, "; for (wyn_int _i%d = 0; _i%d < _s%d->len; _i%d++) { ", k, k, k, k);
             const char *el = arena_printf("((%s *)_s%d->data)[_i%d]", elt, k, k);
@@ -896,7 +899,12 @@ static void emit_comprehension(Buf *b, Node *n)
     }
     buf_printf(b, "*(%s *)rt_arr_push_slot(_c%d) = ", ctype(et), k);
     emit_owned(b, et, n->a);
-    buf_printf(b, "; } _c%d; })", k);
+    buf_puts(b, "; } ");
+    if (it->kind != N_RANGE) {
+        buf_puts(b, em.loop_refs.items[em.loop_refs.len - 1]);
+        loop_ref_pop();
+    }
+    buf_printf(b, "_c%d; })", k);
 }
 
 /* ------------------------------------------------------------------ try */

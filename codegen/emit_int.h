@@ -24,6 +24,9 @@ typedef struct Emitter {
     VEC(const char *) done_types;  /* mangled names already emitted */
     VEC(const char *) done_helpers;
     VEC(Node *) defers;            /* defer statements in scope */
+    VEC(const char *) loop_refs;   /* releases of the iterables of the loops
+                                      around this point (for-in and
+                                      comprehensions hold their iterable) */
     int defer_base;                /* defers below this belong to outer functions */
 } Emitter;
 
@@ -63,6 +66,8 @@ void emit_defers_to(Buf *b, int base);
 const char *fn_value_wrapper(FnInfo *f);
 void emit_function_exit(Buf *b);    /* defers, futures, variables: before a return */
 void emit_return_value(Buf *b, Type *rt, Node *value); /* the whole `return value;` */
+void loop_ref_push(const char *release); /* a loop's iterable, released on every exit */
+void loop_ref_pop(void);
 
 /* emit_expr.c */
 void emit_expr(Buf *b, Node *n);
