@@ -191,37 +191,44 @@ static int emit_arr_hof(Buf *b, Node *n, const char *m, Type *t)
     if (!strcmp(m, "map") || !strcmp(m, "filter") || !strcmp(m, "any") || !strcmp(m, "all") ||
         !strcmp(m, "find") || !strcmp(m, "for_each") || !strcmp(m, "each") || !strcmp(m, "sort_by")) {
         Type *ft = type_prune(n->list.items[0]->type);
-        buf_printf(b, "({ WynArr *_h%d = ", k);
+        /* the array is held for the walk: the function may reassign the
+         * (global) variable it came from */
+        buf_printf(b, "({ WynArr *_h%d = wyn_own_arr(", k);
         rcv(b, n);
-        buf_printf(b, "; WynFn _g%d = ", k);
+        buf_printf(b, "); WynFn _g%d = ", k);
         arg(b, n, 0);
         const char *call = arena_printf("(%s_g%d.fn)(_g%d.env, ((%s *)_h%d->data)[_i%d])", fn_cast(ft), k, k, et, k, k);
         const char *loop = arena_printf("for (wyn_int _i%d = 0; _i%d < _h%d->len; _i%d++)", k, k, k, k);
         if (!strcmp(m, "map")) {
             const char *rt = ctype(ft->ret);
             const char *own = rc_own(ft->ret);
-            buf_printf(b, "; WynArr *_o%d = rt_arr_new_ops(sizeof(%s), _h%d->len, %s); %s *(%s *)rt_arr_push_slot(_o%d) = %s(%s); _o%d; })",
-                       k, rt, k, rc_ops(ft->ret), loop, rt, k, own ? own : "", call, k);
+            buf_printf(b, "; WynArr *_o%d = rt_arr_new_ops(sizeof(%s), _h%d->len, %s); %s *(%s *)rt_arr_push_slot(_o%d) = %s(%s); rt_release_arr(_h%d); _o%d; })",
+                       k, rt, k, rc_ops(ft->ret), loop, rt, k, own ? own : "", call, k, k);
         } else if (!strcmp(m, "filter")) {
             const char *own = rc_own(t->elem);
-            buf_printf(b, "; WynArr *_o%d = rt_arr_new_ops(sizeof(%s), 0, %s); %s if (%s) *(%s *)rt_arr_push_slot(_o%d) = %s(((%s *)_h%d->data)[_i%d]); _o%d; })",
-                       k, et, rc_ops(t->elem), loop, call, et, k, own ? own : "", et, k, k, k);
+            buf_printf(b, "; WynArr *_o%d = rt_arr_new_ops(sizeof(%s), 0, %s); %s if (%s) *(%s *)rt_arr_push_slot(_o%d) = %s(((%s *)_h%d->data)[_i%d]); rt_release_arr(_h%d); _o%d; })",
+                       k, et, rc_ops(t->elem), loop, call, et, k, own ? own : "", et, k, k, k, k);
         } else if (!strcmp(m, "any")) {
-            buf_printf(b, "; wyn_bool _o%d = 0; %s if (%s) { _o%d = 1; break; } _o%d; })", k, loop, call, k, k);
+            buf_printf(b, "; wyn_bool _o%d = 0; %s if (%s) { _o%d = 1; break; } rt_release_arr(_h%d); _o%d; })", k, loop, call, k,
+                       k, k);
         } else if (!strcmp(m, "all")) {
-            buf_printf(b, "; wyn_bool _o%d = 1; %s if (!%s) { _o%d = 0; break; } _o%d; })", k, loop, call, k, k);
+            buf_printf(b, "; wyn_bool _o%d = 1; %s if (!%s) { _o%d = 0; break; } rt_release_arr(_h%d); _o%d; })", k, loop, call, k,
+                       k, k);
         } else if (!strcmp(m, "find")) {
             const char *ot = ctype(n->type);
-            buf_printf(b, "; %s _o%d = {0}; %s if (%s) { _o%d.some = 1; _o%d.val = ((%s *)_h%d->data)[_i%d]; break; } _o%d; })",
-                       ot, k, loop, call, k, k, et, k, k, k);
+            /* the element found outlives the hold on the array */
+            const char *own = rc_own(t->elem), *aut = rc_auto(t->elem);
+            buf_printf(b, "; %s _o%d = {0}; %s if (%s) { _o%d.some = 1; _o%d.val = %s(%s(((%s *)_h%d->data)[_i%d])); break; } "
+                          "rt_release_arr(_h%d); _o%d; })",
+                       ot, k, loop, call, k, k, aut ? aut : "", own ? own : "", et, k, k, k, k);
         } else if (!strcmp(m, "sort_by")) {
             const char *kt = ctype(ft->ret);
             const char *own = rc_own(ft->ret);
             buf_printf(b, "; WynArr *_k%d = rt_arr_new_ops(sizeof(%s), _h%d->len, %s); %s *(%s *)rt_arr_push_slot(_k%d) = %s(%s); "
-                          "rt_arr_sort_by_keys(_h%d, _k%d, %s); (void)0; })",
-                       k, kt, k, rc_ops(ft->ret), loop, kt, k, own ? own : "", call, k, k, cmpp_fn(ft->ret));
+                          "rt_arr_sort_by_keys(_h%d, _k%d, %s); rt_release_arr(_h%d); (void)0; })",
+                       k, kt, k, rc_ops(ft->ret), loop, kt, k, own ? own : "", call, k, k, cmpp_fn(ft->ret), k);
         } else {
-            buf_printf(b, "; %s %s; (void)0; })", loop, call);
+            buf_printf(b, "; %s %s; rt_release_arr(_h%d); (void)0; })", loop, call, k);
         }
         return 1;
     }
