@@ -756,6 +756,8 @@ void emit_stmt(Buf *b, Node *s)
             buf_puts(b, "; ");
             release_private_futures(b, f);
             release_locals(b, f);
+            for (int i = em.loop_refs.len - 1; i >= 0; i--)
+                buf_puts(b, em.loop_refs.items[i]);
             buf_puts(b, "return _sr; } ");
             break;
         }
@@ -770,7 +772,7 @@ void emit_stmt(Buf *b, Node *s)
             break;
         }
         if (em.defers.len > em.defer_base || has_private_futures(f) || has_owned_locals(f) ||
-            type_managed(rt)) {
+            em.loop_refs.len || type_managed(rt)) {
             emit_return_value(b, rt, s->a);
         } else {
             buf_puts(b, "return ");
