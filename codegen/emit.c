@@ -193,6 +193,101 @@ static void mark_owned_params(Node *n, FnInfo *f)
         mark_owned_params(n->list2.items[i], f);
 }
 
+/* Can the body of `for x in xs` release an element of xs, or assign x?
+ * If not, x may borrow each element from the array the loop holds instead
+ * of retaining it (saves a retain and a release per iteration).  Calls
+ * into user code, task switches, closures and the array methods that drop
+ * elements (and element assignment) all count as "may". */
+static int builtin_keeps_elements(const char *q)
+{
+    static const char *const prefixes[] = { "str.", "int.", "float.", "bool.", "map.", "opt.", "res.", NULL };
+    static const char *const plain[] = { "print", "println", "str", "len", "int", "float", "val.to_string", NULL };
+    static const char *const dropping[] = { "pop", "remove", "clear", "map", "filter", "any", "all", "find",
+                                            "for_each", "each", "sort_by", "reduce", NULL };
+    for (int i = 0; prefixes[i]; i++)
+        if (!strncmp(q, prefixes[i], strlen(prefixes[i])))
+            return 1;
+    for (int i = 0; plain[i]; i++)
+        if (!strcmp(q, plain[i]))
+            return 1;
+    if (strncmp(q, "arr.", 4))
+        return 0;
+    for (int i = 0; dropping[i]; i++)
+        if (!strcmp(q + 4, dropping[i]))
+            return 0;
+    return 1;
+}
+
+static int body_keeps_elements(Node *n, Sym *const *vars, int nv)
+{
+    if (!n)
+        return 1;
+    switch (n->kind) {
+    case N_SPAWN: case N_AWAIT: case N_SELECT: case N_PARALLEL: case N_LAMBDA: case N_DEFER:
+        return 0;
+    case N_CALL:
+        if (n->op == CALL_FN || n->op == CALL_METHOD || n->op == CALL_VALUE)
+            return 0;
+        if (n->op == CALL_BUILTIN && (!n->sval || !builtin_keeps_elements(n->sval)))
+            return 0;
+        break;
+    case N_ASSIGN: case N_INCDEC: {
+        Node *targets[1] = { n->a };
+        Node **ts = n->list.len ? n->list.items : targets;
+        int nt = n->list.len ? n->list.len : 1;
+        for (int i = 0; i < nt; i++) {
+            Node *t = ts[i];
+            if (!t)
+                continue;
+            if (t->kind == N_INDEX && type_prune(t->a->type)->kind == TY_ARRAY)
+                return 0;
+            Sym *root = place_root(t);
+            for (int k = 0; k < nv; k++)
+                if (root && root == vars[k])
+                    return 0;
+        }
+        break;
+    }
+    default:
+        break;
+    }
+    if (!body_keeps_elements(n->a, vars, nv) || !body_keeps_elements(n->b, vars, nv) ||
+        !body_keeps_elements(n->c, vars, nv) || !body_keeps_elements(n->d, vars, nv))
+        return 0;
+    for (int i = 0; i < n->list.len; i++)
+        if (!body_keeps_elements(n->list.items[i], vars, nv))
+            return 0;
+    for (int i = 0; i < n->list2.len; i++)
+        if (!body_keeps_elements(n->list2.items[i], vars, nv))
+            return 0;
+    return 1;
+}
+
+/* Marks the variables of array loops that can borrow (before any code of
+ * the function is emitted: every exit must know which locals to release). */
+static void mark_borrowed_loop_vars(Node *n)
+{
+    if (!n || n->kind == N_LAMBDA)
+        return;
+    if (n->kind == N_FOR && n->op == 3 && !n->ival) {
+        Sym **vars = n->aux;
+        int nv = n->list.len;
+        if (vars && body_keeps_elements(n->b, vars, nv)) {
+            Sym *elem = nv == 2 ? vars[1] : vars[0];
+            if (elem)
+                elem->rc_borrowed = 1;
+        }
+    }
+    mark_borrowed_loop_vars(n->a);
+    mark_borrowed_loop_vars(n->b);
+    mark_borrowed_loop_vars(n->c);
+    mark_borrowed_loop_vars(n->d);
+    for (int i = 0; i < n->list.len; i++)
+        mark_borrowed_loop_vars(n->list.items[i]);
+    for (int i = 0; i < n->list2.len; i++)
+        mark_borrowed_loop_vars(n->list2.items[i]);
+}
+
 static int owned_param(FnInfo *f, int i)
 {
     return !(i == 0 && f->is_method) && f->param_syms && f->param_syms[i] &&
@@ -204,7 +299,8 @@ static void release_locals(Buf *b, FnInfo *f)
 {
     for (int i = 0; i < f->locals.len; i++) {
         Sym *s = f->locals.items[i];
-        emit_drop_var(b, s->type, s->cname);
+        if (!s->rc_borrowed)
+            emit_drop_var(b, s->type, s->cname);
     }
     for (int i = 0; i < f->nparams; i++)
         if (owned_param(f, i))
@@ -214,7 +310,7 @@ static void release_locals(Buf *b, FnInfo *f)
 static int has_owned_locals(FnInfo *f)
 {
     for (int i = 0; i < f->locals.len; i++)
-        if (type_managed(f->locals.items[i]->type))
+        if (type_managed(f->locals.items[i]->type) && !f->locals.items[i]->rc_borrowed)
             return 1;
     for (int i = 0; i < f->nparams; i++)
         if (owned_param(f, i))
@@ -403,6 +499,16 @@ static void emit_var(Buf *b, Node *s)
 
 static int for_mark; /* _pm of the for loop being emitted */
 
+/* The element variable of an array loop: borrowed when the body cannot
+ * drop elements (mark_borrowed_loop_vars), else owned like any local. */
+static void emit_loop_var(Buf *b, Sym *v, const char *elem)
+{
+    if (v->rc_borrowed)
+        buf_printf(b, "%s = %s; ", v->cname, elem);
+    else
+        emit_set_text(b, v->type, v->cname, elem);
+}
+
 static void emit_for(Buf *b, Node *s)
 {
     int mark = for_mark;
@@ -458,9 +564,9 @@ static void emit_for(Buf *b, Node *s)
             if (v1 && strcmp(vars[1]->name, "_")) emit_set_text(b, vars[1]->type, v1, arena_printf("%s.f1", elem));
         } else if (nv == 2) {
             if (strcmp(vars[0]->name, "_")) buf_printf(b, "%s = _i%d; ", v0, k);
-            if (strcmp(vars[1]->name, "_")) emit_set_text(b, vars[1]->type, v1, elem);
+            if (strcmp(vars[1]->name, "_")) emit_loop_var(b, vars[1], elem);
         } else if (strcmp(vars[0]->name, "_")) {
-            emit_set_text(b, vars[0]->type, v0, elem);
+            emit_loop_var(b, vars[0], elem);
         }
     } else if (s->op == 4) {
         Type *ct = type_prune(it->type);
@@ -932,6 +1038,7 @@ static void emit_function(FnInfo *f)
     }
     Node *body = f->body;
     mark_owned_params(body, f);
+    mark_borrowed_loop_vars(body);
     for (int i = 0; i < f->nparams; i++)
         if (owned_param(f, i))
             buf_printf(b, "%s(&%s);\n    ", rc_dup_fn(f->params[i]), f->param_syms[i]->cname);

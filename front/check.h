@@ -34,6 +34,8 @@ struct Sym {
     int escapes;      /* codegen: referenced other than by `await x` */
     int rc_owned;     /* codegen: a parameter the function assigns or
                          mutates, so it holds its own reference */
+    int rc_borrowed;  /* codegen: a for-loop variable that borrows the
+                         elements of the array the loop holds */
     FnDecl *fn;       /* SYM_FN */
     TypeGen *tgen;    /* SYM_TYPE */
     Module *module;   /* SYM_MODULE */
