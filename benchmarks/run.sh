@@ -468,6 +468,15 @@ ver() { "$@" 2>&1 | head -n 1; }
   echo "tokio figures in DESIGN.md were not measured here (no tokio in this run);"
   echo "the verdicts compare with the peers of this run only."
   echo
+  echo "Reading a **missed**: on this 2-core VM some figures move between runs by"
+  echo "more than the margins.  fib(35) under \`tcc -run\` and under the JIT each jump"
+  echo "between about 68 and 106 ms from one run to the next (the same machine code:"
+  echo "the generated C for fib has not changed), so their ratio ranges from 0.8 to"
+  echo "1.6; Go's spawn+await ranged from 0.72 to 1.46 µs on 2026-11-27, i.e. (a)"
+  echo "from 7 to 14 ×; and ping-pong (f) needs an idle second core: with both cores"
+  echo "busy with other work a preemption costs Wyn's short run proportionally more"
+  echo "(see runtime/README.md, \"Parking and resuming\")."
+  echo
   echo "## Startup: whole process (hyperfine -N, --warmup 5, $STARTUP_RUNS runs, median)"
   echo
   echo "| command | median ms | vs Wyn |"
