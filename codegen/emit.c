@@ -318,15 +318,21 @@ static int has_owned_locals(FnInfo *f)
     return 0;
 }
 
-/* Everything an early exit must do before `return`: defers, futures,
- * variables. */
-void emit_function_exit(Buf *b)
+/* What the variables and the enclosing loops hold, released. */
+static void release_held(Buf *b)
 {
-    emit_defers_to(b, em.defer_base);
     release_private_futures(b, em.fn);
     release_locals(b, em.fn);
     for (int i = em.loop_refs.len - 1; i >= 0; i--)
         buf_puts(b, em.loop_refs.items[i]);
+}
+
+/* Everything an early exit must do before `return`: defers, futures,
+ * variables, loops. */
+void emit_function_exit(Buf *b)
+{
+    emit_defers_to(b, em.defer_base);
+    release_held(b);
 }
 
 /* A loop keeps its iterable alive (the body may reassign the variable it
@@ -860,10 +866,7 @@ void emit_stmt(Buf *b, Node *s)
             buf_puts(b, "{ wyn_int _sr = ");
             if (s->a) emit_expr(b, s->a); else buf_puts(b, "0");
             buf_puts(b, "; ");
-            release_private_futures(b, f);
-            release_locals(b, f);
-            for (int i = em.loop_refs.len - 1; i >= 0; i--)
-                buf_puts(b, em.loop_refs.items[i]);
+            release_held(b);
             buf_puts(b, "return _sr; } ");
             break;
         }
