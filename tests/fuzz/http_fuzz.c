@@ -80,17 +80,4 @@ static int one(const uint8_t *data, size_t size)
     return 0;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-    wyn_int live = rt_mem_live_objects();
-    wyn_int mark = rt_pool_mark();
-    int r = one(data, size);
-    rt_pool_drain(mark);
-    wyn_int now = rt_mem_live_objects();
-    if (now != live) {
-        fprintf(stderr, "live objects: %lld before the input, %lld after\n",
-                (long long)live, (long long)now);
-        abort();
-    }
-    return r;
-}
+#include "fuzz_live.h"
