@@ -6,21 +6,21 @@
 #
 # Builds libffibench.so from c/ffi_call.c (-DFFI_BENCH_LIB), then runs
 # wyn/ffi_call.wyn under the JIT and as a `wyn build -O2` binary, and
-# c/ffi_call.c built by gcc -O2 and under tcc -run. Each prints the time of
+# c/ffi_call.c built by gcc with the flags of `wyn build -O2` and under tcc -run. Each prints the time of
 #   extern    N calls of labs through the extern pointer (loop included)
 #   callback  C's ffib_call_n calling a Wyn (or C) function N times
 #   qsort     qsort of 200 000 ints, per comparator call
 # Prints ns/call for each and replaces the "## Foreign calls" section of
 # RESULTS.md (appending it when absent).
 #
-# Environment: BENCH_RUNS=N (default 3, the median is kept),
+# Environment: BENCH_RUNS=N (default 5; the median and the range are kept),
 # FFI_BENCH_N (calls per loop, default 10 000 000), BENCH_TIMEOUT=S.
 set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT" || exit 2
 B=benchmarks
 RESULTS=$B/RESULTS.md
-RUNS=${BENCH_RUNS:-3}
+RUNS=${BENCH_RUNS:-5}
 N=${FFI_BENCH_N:-10000000}
 LIMIT=${BENCH_TIMEOUT:-120}
 WYN=./wyn
@@ -57,14 +57,16 @@ run() {
     sed -n '2,$p' "$TMP/out" >>"$TMP/$impl.all"
   done
   for kind in extern callback qsort; do
+    # "median (min–max)" of the runs' ns per call
     NS[$impl.$kind]=$(awk -v k=$kind '$1 == k && $3 > 0 {printf "%.2f\n", $2 / $3}' "$TMP/$impl.all" |
-      sort -n | awk '{a[NR]=$1} END {if (NR) print a[int((NR+1)/2)]}')
+      sort -n | awk '{a[NR]=$1} END {if (NR) printf "%s (%s–%s)\n", a[int((NR+1)/2)], a[1], a[NR]}')
   done
 }
 
 IMPLS=(wyn.jit wyn.build c.gcc c.tcc)
 declare -A LABEL=([wyn.jit]="Wyn JIT (\`wyn ffi_call.wyn\`)" [wyn.build]="Wyn \`wyn build -O2\`"
-                  [c.gcc]="C, gcc -O2" [c.tcc]="C, \`tcc -run\`")
+                  [c.gcc]="C, gcc -O2 -fwrapv -fno-optimize-sibling-calls (the flags of \`wyn build -O2\`)"
+                  [c.tcc]="C, \`tcc -run\`")
 if [[ -x $WYN ]]; then
   log "Wyn JIT"
   run wyn.jit "$WYN" "$TMP/ffi_call.wyn"
@@ -77,8 +79,8 @@ if [[ -x $WYN ]]; then
 else
   WHY[wyn.jit]="./wyn not built"; WHY[wyn.build]="./wyn not built"
 fi
-log "C, gcc -O2"
-if have gcc && gcc -O2 -o "$TMP/ffi_gcc" $B/c/ffi_call.c -ldl 2>"$TMP/gcc.err"; then
+log "C, gcc with the flags of wyn build -O2"
+if have gcc && gcc -O2 -fwrapv -fno-optimize-sibling-calls -o "$TMP/ffi_gcc" $B/c/ffi_call.c -ldl 2>"$TMP/gcc.err"; then
   run c.gcc "$TMP/ffi_gcc" "$TMP/libffibench.so" "$N"
 else
   WHY[c.gcc]="gcc missing or failed"
@@ -92,6 +94,7 @@ fi
 
 val() { local v=${NS[$1]:-}; [[ -n $v ]] && echo "$v" || echo failed; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.1f", a / b; else print "–" }'; }
+med() { local v; v=$(val "$1"); echo "${v%% *}"; }  # the median alone
 
 section() {
   local cpu
@@ -99,7 +102,7 @@ section() {
   echo "## Foreign calls"
   echo
   echo "Written by \`benchmarks/ffi_bench.sh\` ($(date -u '+%Y-%m-%d %H:%M UTC'); ${cpu:-unknown CPU}, $(nproc) cores;"
-  echo "load average $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)). Nanoseconds per call, median of $RUNS run(s)."
+  echo "load average $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)). Nanoseconds per call, median (range) of $RUNS runs."
   echo "\`extern\`: $N calls of \`labs\` in a loop (loop included), through the pointer"
   echo "resolved at load (C: the same, through \`dlsym\`). \`callback\`: C's \`ffib_call_n\`"
   echo "(libffibench.so, gcc -O2) calling a Wyn function $N times through its libffi closure"
@@ -111,8 +114,8 @@ section() {
   for i in "${IMPLS[@]}"; do
     echo "| ${LABEL[$i]} | $(val $i.extern) | $(val $i.callback) | $(val $i.qsort) |"
   done
-  echo "| Wyn JIT / gcc -O2 | $(ratio "$(val wyn.jit.extern)" "$(val c.gcc.extern)") × | $(ratio "$(val wyn.jit.callback)" "$(val c.gcc.callback)") × | $(ratio "$(val wyn.jit.qsort)" "$(val c.gcc.qsort)") × |"
-  echo "| Wyn JIT / tcc -run | $(ratio "$(val wyn.jit.extern)" "$(val c.tcc.extern)") × | $(ratio "$(val wyn.jit.callback)" "$(val c.tcc.callback)") × | $(ratio "$(val wyn.jit.qsort)" "$(val c.tcc.qsort)") × |"
+  echo "| Wyn JIT / C gcc (medians) | $(ratio "$(med wyn.jit.extern)" "$(med c.gcc.extern)") × | $(ratio "$(med wyn.jit.callback)" "$(med c.gcc.callback)") × | $(ratio "$(med wyn.jit.qsort)" "$(med c.gcc.qsort)") × |"
+  echo "| Wyn JIT / tcc -run (medians) | $(ratio "$(med wyn.jit.extern)" "$(med c.tcc.extern)") × | $(ratio "$(med wyn.jit.callback)" "$(med c.tcc.callback)") × | $(ratio "$(med wyn.jit.qsort)" "$(med c.tcc.qsort)") × |"
   if ((${#WHY[@]})); then
     echo
     for i in "${!WHY[@]}"; do echo "- ${LABEL[$i]} failed: ${WHY[$i]}"; done

@@ -9,14 +9,17 @@
 # Each server listens on a free loopback port (port 0) and reports it; the
 # script checks with curl that it answers 200 "hello from wyn" (twice over
 # one keep-alive connection), warms it up with a short wrk run, then runs
-#   wrk -t2 -c100 -d10s --latency http://127.0.0.1:PORT/
-# and checks it still answers.  It records requests/s, latency percentiles
+#   wrk -t2 -c100 -d5s --latency http://127.0.0.1:PORT/
+# five times (HTTP_BENCH_RUNS) and checks it still answers.  Requests/s and
+# latencies are the medians of those runs (requests/s with its range);
+# requests, bytes and errors are summed over them.  It records requests/s, latency percentiles
 # (50/90/99, and the max), and errors (non-2xx/3xx responses and socket
 # errors), replaces the "## HTTP server (wrk)" section of RESULTS.md
 # (appending it when absent), and prints a one-line summary.  Servers are
 # stopped with GET /quit, killed if they linger.
 #
-# Environment: HTTP_BENCH_DURATION (seconds, default 10), HTTP_BENCH_CONNS
+# Environment: HTTP_BENCH_DURATION (seconds per run, default 5),
+# HTTP_BENCH_RUNS (wrk runs per server, default 5; fewer give no verdict), HTTP_BENCH_CONNS
 # (default 100), HTTP_BENCH_THREADS (wrk threads, default 2),
 # HTTP_BENCH_WARMUP (seconds, default 2), HTTP_BENCH_TASKS (accepting tasks
 # in the Wyn server, default 4).
@@ -25,7 +28,9 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT" || exit 2
 B=benchmarks
 RESULTS=$B/RESULTS.md
-DUR=${HTTP_BENCH_DURATION:-10}
+DUR=${HTTP_BENCH_DURATION:-5}
+RUNS=${HTTP_BENCH_RUNS:-5}
+VERDICT_RUNS=5
 CONNS=${HTTP_BENCH_CONNS:-100}
 WTHREADS=${HTTP_BENCH_THREADS:-2}
 WARM=${HTTP_BENCH_WARMUP:-2}
@@ -142,13 +147,33 @@ bench_one() {
   if ! check "$impl" "before the run"; then stop_server; return 1; fi
   timeout -k 2 $((WARM + 20)) wrk -t"$WTHREADS" -c"$CONNS" -d"${WARM}s" "http://127.0.0.1:$PORT/" \
     >"$TMP/$impl.warm" 2>&1
-  if ! timeout -k 2 $((DUR + 30)) wrk "${WRK_ARGS[@]}" "http://127.0.0.1:$PORT/" >"$TMP/$impl.wrk" 2>&1; then
-    WHY[$impl]="wrk failed: $(tail -n 2 "$TMP/$impl.wrk" | tr '\n' ' ' | cut -c1-160)"
-    stop_server; return 1
-  fi
-  parse "$impl" "$TMP/$impl.wrk"
-  check "$impl" "after the run"
+  local r
+  for ((r = 0; r < RUNS; r++)); do
+    if ! timeout -k 2 $((DUR + 30)) wrk "${WRK_ARGS[@]}" "http://127.0.0.1:$PORT/" >"$TMP/$impl.wrk.$r" 2>&1; then
+      WHY[$impl]="wrk failed: $(tail -n 2 "$TMP/$impl.wrk.$r" | tr '\n' ' ' | cut -c1-160)"
+      stop_server; return 1
+    fi
+    parse "$impl.r$r" "$TMP/$impl.wrk.$r" || { WHY[$impl]=${WHY[$impl.r$r]}; stop_server; return 1; }
+  done
+  combine "$impl"
+  check "$impl" "after the runs"
   stop_server
+}
+
+# combine IMPL: the runs IMPL.r0..r(RUNS-1) -> medians (rps with its range,
+# latencies) and sums (requests, bytes, errors) in V[IMPL.*].
+combine() {
+  local impl=$1 k r
+  for k in rps p50 p75 p90 p99 max; do
+    for ((r = 0; r < RUNS; r++)); do echo "${V[$impl.r$r.$k]:-}"; done | grep . | sort -n >"$TMP/vals"
+    [[ -s $TMP/vals ]] || continue
+    V[$impl.$k]=$(awk '{a[NR]=$1} END {print (NR % 2 ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2)}' "$TMP/vals")
+    V[$impl.$k.min]=$(head -n 1 "$TMP/vals") V[$impl.$k.max]=$(tail -n 1 "$TMP/vals")
+  done
+  for k in reqs bytes non2xx econnect eread ewrite etimeout errors; do
+    V[$impl.$k]=0
+    for ((r = 0; r < RUNS; r++)); do V[$impl.$k]=$((V[$impl.$k] + ${V[$impl.r$r.$k]:-0})); done
+  done
 }
 
 have wrk || { log "wrk not installed (Debian package wrk)"; WHY[go]="wrk not installed"; WHY[wyn]="wrk not installed"; WHY[wyn1]="wrk not installed"; }
@@ -188,10 +213,11 @@ errs() {
 }
 verdict() {  # IMPL: met when rps >= Go's and no errors
   local i=$1
+  ((RUNS >= VERDICT_RUNS)) || { echo "n/a ($RUNS runs)"; return; }
   [[ -n ${V[$i.rps]:-} && -n ${V[go.rps]:-} ]] || { echo n/a; return; }
   [[ -z ${WHY[$i]:-} ]] || { echo "**missed** (failed)"; return; }
-  local rps=${V[$i.rps]} errors=${V[$i.errors]}
-  local go=${V[go.rps]}
+  local rps=${V[$i.rps]%.*} errors=${V[$i.errors]}
+  local go=${V[go.rps]%.*}
   if ((rps >= go && errors == 0)); then echo "**met**"; else echo "**missed**"; fi
 }
 
@@ -204,7 +230,9 @@ section() {
   echo "load average $LOAD_START at the start, $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null) at the end;"
   echo "$(have wrk && wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2 || echo 'wrk not installed'), $(have go && go version | cut -d' ' -f3 || echo 'go not installed'))."
   echo "\`wrk ${WRK_ARGS[*]} http://127.0.0.1:PORT/\` on loopback, keep-alive, after a ${WARM} s"
-  echo "warm-up; one run per server, wrk and the server share the machine's $NPROC cores."
+  echo "warm-up; $RUNS runs per server: requests/s and latencies are medians of the runs"
+  echo "(requests/s range in brackets), requests, bytes and errors are totals over the runs;"
+  echo "wrk and the server share the machine's $NPROC cores."
   echo "Every request is answered 200 \`$BODY\` (14 bytes). Wyn: \`wyn/http_server.wyn\` under"
   echo "the JIT, $TASKS tasks looping \`Http.accept\` / \`Http.respond\`; Go: \`go/http_server.go\`,"
   echo "\`http.Serve\` with one handler (default GOMAXPROCS; its responses also carry a \`Date\`"
@@ -213,7 +241,7 @@ section() {
   echo "| server | requests/s | p50 ms | p90 ms | p99 ms | max ms | requests | bytes/response | errors |"
   echo "|---|---|---|---|---|---|---|---|---|"
   for i in "${IMPLS[@]}"; do
-    echo "| ${LABEL[$i]} | $(val $i.rps) | $(val $i.p50) | $(val $i.p90) | $(val $i.p99) | $(val $i.max) | $(val $i.reqs) | $(per_resp $i) | $(errs $i) |"
+    echo "| ${LABEL[$i]} | $(val $i.rps)$( [[ -n ${V[$i.rps.min]:-} ]] && echo " (${V[$i.rps.min]}–${V[$i.rps.max]})") | $(val $i.p50) | $(val $i.p90) | $(val $i.p99) | $(val $i.max) | $(val $i.reqs) | $(per_resp $i) | $(errs $i) |"
   done
   for i in wyn wyn1; do
     echo "| Wyn/Go, ${LABEL[$i]#Wyn, } | $(ratio "$(val $i.rps)" "$(val go.rps)") | $(ratio "$(val $i.p50)" "$(val go.p50)") | $(ratio "$(val $i.p90)" "$(val go.p90)") | $(ratio "$(val $i.p99)" "$(val go.p99)") | $(ratio "$(val $i.max)" "$(val go.max)") | | | |"
