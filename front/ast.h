@@ -33,7 +33,7 @@ typedef enum NodeKind {
     N_NAMED,      /* name: value a (named argument sep:/end:/timeout:) */
     N_INDEX,      /* a[b] */
     N_SLICE,      /* a[b:c], b/c may be NULL */
-    N_MEMBER,     /* a.name ; flags & NF_OPTCHAIN for a?.name */
+    N_MEMBER,     /* a.name ; flags & NF_OPTCHAIN for a?.name, NF_PATH for Name::name */
     N_TRY,        /* a? */
     N_ARRAY,      /* list: elements */
     N_MAP,        /* list: keys, list2: values */
@@ -47,7 +47,6 @@ typedef enum NodeKind {
     N_RANGE,      /* a..b (ival=1 when inclusive): only in for/patterns/comprehension */
     N_COMPREHENSION, /* a: element expr, b: pattern var ident/tuple, c: iterable, d: filter */
     N_SOME,       /* Some(a) */
-    N_PATH,       /* name::member (Shape::Rect) -> name, sval = member */
     N_CONVERT,    /* inserted by the checker: a converted to node->type
                      (op: CONV_FLOAT, CONV_HANDLE, CONV_SOME) */
     /* ---- patterns (inside match arms) ---- */
@@ -110,6 +109,8 @@ enum NodeFlags {
     NF_SCRIPT_RETURN = 512,
     NF_NEEDS_MINUS = 1024,  /* 9223372036854775808: only valid negated */
     NF_LIFTED = 2048,       /* member/call applied inside an option chain */
+    NF_PATH = 4096,         /* Name::member: Name must be a module or a type */
+    NF_PIPE = 8192,         /* call written x |> f(...): x is the first argument */
 };
 
 struct Node {

@@ -218,6 +218,29 @@ Type *builtin_struct_type(const char *name)
     return t;
 }
 
+static Type *map_type(Node *where, Type *k, Type *v)
+{
+    Type *kp = type_prune(k);
+    if (kp->kind != TY_INT && kp->kind != TY_STR && kp->kind != TY_ERROR && kp->kind != TY_VAR)
+        ERR(where, "map keys must be string or int, not %s", type_str(k));
+    return type_map(k, v);
+}
+
+/* Type names kept from older Wyn programs (SPEC §3), unless the program
+ * declares its own type of that name. */
+static Type *old_type_name(Node *where, const char *n, Type **args, int nargs)
+{
+    if (nargs == 0 && !strcmp(n, "OptionInt"))
+        return type_opt(ty_int);
+    if (nargs == 0 && !strcmp(n, "ResultInt"))
+        return type_result(ty_int, ty_str);
+    if (nargs == 0 && !strcmp(n, "ResultString"))
+        return type_result(ty_str, ty_str);
+    if (nargs == 2 && !strcmp(n, "HashMap"))
+        return map_type(where, args[0], args[1]);
+    return NULL;
+}
+
 static Type *type_from_name(Node *t)
 {
     const char *n = t->name;
@@ -262,6 +285,11 @@ static Type *type_from_name(Node *t)
     }
     if (s && s->kind == SYM_TYPEPARAM)
         return s->type;
+    if (!s && !t->sval) {
+        Type *old = old_type_name(t, n, args, nargs);
+        if (old)
+            return old;
+    }
     if (!s && !t->sval && nargs == 0) {
         static const char *const natives[] = { "Listener", "Conn", "HttpServer", "Json", NULL };
         for (int i = 0; natives[i]; i++)
@@ -295,10 +323,7 @@ Type *resolve_type_expr(Node *t)
     case N_TYPE_ARRAY: return type_array(resolve_type_expr(t->a));
     case N_TYPE_MAP: {
         Type *k = resolve_type_expr(t->a);
-        Type *kp = type_prune(k);
-        if (kp->kind != TY_INT && kp->kind != TY_STR && kp->kind != TY_ERROR && kp->kind != TY_VAR)
-            ERR(t, "map keys must be string or int, not %s", type_str(k));
-        return type_map(k, resolve_type_expr(t->b));
+        return map_type(t, k, resolve_type_expr(t->b));
     }
     case N_TYPE_OPT: return type_opt(resolve_type_expr(t->a));
     case N_TYPE_TUPLE: {
@@ -466,6 +491,20 @@ static Sym *new_param_sym(FnInfo *f, const char *name, Type *t, Node *decl)
     return sym;
 }
 
+/* The type a parameter declares; `who = "world"` takes its default's. */
+Type *param_decl_type(Node *p)
+{
+    if (p->c || !p->a)
+        return resolve_type_expr(p->c);
+    Node *probe = node_clone(p->a); /* calls check their own copy */
+    Type *t = type_prune(check_expr(&probe, NULL));
+    if (t->kind == TY_VOID || type_has_vars(t)) {
+        ERR(p, "parameter '%s' needs a type: its default value does not tell it", p->name);
+        return ty_error;
+    }
+    return t;
+}
+
 FnInfo *instantiate_fn(FnDecl *d, Type **targs, int ntargs, TypeDecl *owner)
 {
     for (int i = 0; i < d->instances.len; i++) {
@@ -540,7 +579,7 @@ FnInfo *instantiate_fn(FnDecl *d, Type **targs, int ntargs, TypeDecl *owner)
             }
             f->params[i] = st;
         } else {
-            f->params[i] = resolve_type_expr(p->c);
+            f->params[i] = param_decl_type(p);
         }
         f->param_syms[i] = new_param_sym(f, p->name, f->params[i], p);
     }
@@ -698,7 +737,7 @@ void check_fn_body(FnInfo *f)
         for (int i = 0; i < f->body->list.len; i++)
             check_stmt(f->body->list.items[i]);
         Type *rt = type_prune(f->ret);
-        if (rt->kind != TY_VOID && rt->kind != TY_ERROR && !block_always_returns(f->body))
+        if (rt->kind != TY_VOID && rt->kind != TY_ERROR && !f->is_entry && !block_always_returns(f->body))
             ERR(f->node, "missing return: function '%s' must return %s on every path",
                 f->node->name, type_str(f->ret));
     }
@@ -1021,6 +1060,62 @@ static void check_select(Node *s)
         ERR(s, "select cannot have both default and timeout");
 }
 
+/* `return f()` where f has no result runs f, then returns (SPEC §3):
+ * the statement becomes the block { f(); return }. */
+static void split_void_return(Node *s)
+{
+    Node *run = node_new(N_EXPR_STMT, s->file, s->line, s->col);
+    run->a = s->a;
+    run->type = s->a->type;
+    Node *ret = node_new(N_RETURN, s->file, s->line, s->col);
+    ret->flags = s->flags;
+    s->kind = N_BLOCK;
+    s->a = NULL;
+    memset(&s->list, 0, sizeof s->list);
+    vec_push(&s->list, run);
+    vec_push(&s->list, ret);
+}
+
+/* An untyped `fn main()` that returns a value returns an exit status: it
+ * becomes an entry function (wyn_int, 0 when it falls off the end). */
+static int is_untyped_main(FnInfo *f)
+{
+    return f == ck.prog->user_main && !f->node->c;
+}
+
+static void check_return(Node *s)
+{
+    FnInfo *f = ck.fn;
+    Type *want = type_prune(f->ret);
+    if (!s->a) {
+        if (f->is_entry)
+            s->flags |= NF_SCRIPT_RETURN;
+        else if (want->kind != TY_VOID && want->kind != TY_ERROR)
+            ERR(s, "return needs a value of type %s", type_str(want));
+        return;
+    }
+    int status = f->is_entry || is_untyped_main(f);
+    if (status || (want->kind == TY_VOID && !f->is_lambda)) {
+        Type *t = type_prune(check_expr(&s->a, status ? ty_int : NULL));
+        if (t->kind == TY_VOID) {
+            split_void_return(s);
+            check_return(s->list.items[1]);
+            return;
+        }
+        if (!status) {
+            ERR(s->a, "function '%s' returns nothing", f->node->name ? f->node->name : "lambda");
+            return;
+        }
+        coerce(&s->a, ty_int, "exit status");
+        s->flags |= NF_SCRIPT_RETURN;
+        f->is_entry = 1;
+        f->ret = ty_int;
+        return;
+    }
+    check_expr(&s->a, want);
+    coerce(&s->a, want, "returned value");
+}
+
 void check_stmt(Node *s)
 {
     switch (s->kind) {
@@ -1074,30 +1169,9 @@ void check_stmt(Node *s)
         if (ck.loop_depth == 0)
             ERR(s, "%s outside a loop", s->kind == N_BREAK ? "break" : "continue");
         break;
-    case N_RETURN: {
-        Type *want = ck.fn->ret;
-        if (ck.fn->is_entry) {
-            if (s->a) {
-                check_expr(&s->a, ty_int);
-                coerce(&s->a, ty_int, "exit status");
-            }
-            s->flags |= NF_SCRIPT_RETURN;
-            break;
-        }
-        if (!s->a) {
-            if (type_prune(want)->kind != TY_VOID && type_prune(want)->kind != TY_ERROR)
-                ERR(s, "return needs a value of type %s", type_str(want));
-            break;
-        }
-        if (type_prune(want)->kind == TY_VOID && !ck.fn->is_lambda) {
-            ERR(s->a, "function '%s' returns nothing", ck.fn->node->name ? ck.fn->node->name : "lambda");
-            check_expr(&s->a, NULL);
-            break;
-        }
-        check_expr(&s->a, want);
-        coerce(&s->a, want, "returned value");
+    case N_RETURN:
+        check_return(s);
         break;
-    }
     case N_DEFER:
         if (ck.scope->kind == SCOPE_FN || (ck.scope->kind == SCOPE_MODULE)) {
             /* at the top of the function: runs exactly once, at exit */

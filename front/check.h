@@ -79,7 +79,9 @@ struct FnInfo {
     int is_lambda;
     int is_extern;
     const char *extern_lib;
-    int is_entry;          /* a module's top-level code */
+    int is_entry;          /* returns an exit status (wyn_int, 0 at the end):
+                              a module's top-level code, or an untyped
+                              `fn main()` that returns a value */
     FnInfo *parent;        /* lambdas: the enclosing function */
     Module *module;
     VEC(Sym *) locals;     /* every local, declared at the top in C */

@@ -71,7 +71,7 @@ static FnInfo *infer_generic(FnDecl *d, Node *call, Type *expected)
     int np = decl->list.len;
     Type **pts = arena_alloc(sizeof(Type *) * (size_t)(np + 1));
     for (int i = 0; i < np; i++)
-        pts[i] = resolve_type_expr(decl->list.items[i]->c);
+        pts[i] = param_decl_type(decl->list.items[i]);
     Type *rt = decl->c ? resolve_type_expr(decl->c) : ty_void;
     ck.scope = saved;
     ck.mod = saved_mod;
@@ -363,6 +363,22 @@ static Type *builtin_module_call(Node *n, const char *mod, const char *fn, Type 
 }
 
 
+/* `xs |> sorted` where no function `sorted` exists: the method of the
+ * piped value, xs.sorted(). */
+static Type *pipe_method_call(Node *n, Type *expected)
+{
+    Node *m = node_new(N_MEMBER, n->a->file, n->a->line, n->a->col);
+    m->name = n->a->name;
+    m->a = n->list.items[0];
+    memmove(n->list.items, n->list.items + 1, sizeof(Node *) * (size_t)(n->list.len - 1));
+    n->list.len--;
+    n->a = m;
+    n->op = 0;
+    n->sval = NULL;
+    n->flags &= ~NF_PIPE;
+    return check_call(n, expected);
+}
+
 static Type *builtin_global_call(Node *n, const char *name, Type *expected)
 {
     n->op = CALL_BUILTIN;
@@ -469,6 +485,8 @@ static Type *builtin_global_call(Node *n, const char *name, Type *expected)
         arg(n, 0, want, name);
         return rt;
     }
+    if (n->flags & NF_PIPE)
+        return pipe_method_call(n, expected);
     ERR(n->a, "unknown name '%s'%s", name, suggest_name(name));
     check_rest(n, 0);
     return ty_error;
@@ -553,6 +571,24 @@ static Type *method_call(Node *n, Node *recv, Type *rt, const char *name, Type *
     return check_builtin_method(n, recv, t, name, expected);
 }
 
+/* `Name::member` reached the general member case: Name is not a module,
+ * a built-in module or a type (those are handled before). */
+static int path_names_module_or_type(Node *member)
+{
+    if (!(member->flags & NF_PATH))
+        return 1;
+    Node *obj = member->a;
+    Sym *s = scope_lookup(obj->name, NULL);
+    if (s && (s->kind == SYM_TYPE || s->kind == SYM_MODULE))
+        return 1; /* the general case reports what is wrong */
+    if (s)
+        ERR(member, "'::' follows a module or a type, and '%s' is neither: write %s.%s", obj->name,
+            obj->name, member->name);
+    else
+        ERR(obj, "unknown module or type '%s'%s", obj->name, suggest_name(obj->name));
+    return 0;
+}
+
 Type *check_call(Node *n, Type *expected)
 {
     Node *callee = n->a;
@@ -576,16 +612,6 @@ Type *check_call(Node *n, Type *expected)
         if (td)
             return call_variant(n, td, callee->name);
         return builtin_global_call(n, callee->name, expected);
-    }
-    if (callee->kind == N_PATH) {
-        Sym *s = scope_lookup(callee->name, NULL);
-        if (!s || s->kind != SYM_TYPE || s->tgen->node->kind != N_ENUM) {
-            ERR(callee, "unknown enum '%s'", callee->name);
-            check_rest(n, 0);
-            return ty_error;
-        }
-        TypeDecl *td = instantiate_type(s->tgen, NULL, 0, callee);
-        return call_variant(n, td, callee->sval);
     }
     if (callee->kind == N_MEMBER && !(callee->flags & NF_OPTCHAIN)) {
         Node *obj = callee->a;
@@ -640,6 +666,10 @@ Type *check_call(Node *n, Type *expected)
             }
             if (!s && is_builtin_module_name(obj->name))
                 return builtin_module_call(n, obj->name, callee->name, expected);
+        }
+        if (!path_names_module_or_type(callee)) {
+            check_rest(n, 0);
+            return ty_error;
         }
         Type *rt = check_expr(&callee->a, NULL);
         if (is_chain(callee->a)) {
@@ -716,6 +746,8 @@ Type *check_member(Node *n, Type *expected)
             return ty_error;
         }
     }
+    if (!path_names_module_or_type(n))
+        return ty_error;
     Type *t = type_prune(check_expr(&n->a, NULL));
     if (!(n->flags & NF_OPTCHAIN) && is_chain(n->a)) {
         /* a?.b.c: .c applies to the value inside */

@@ -112,6 +112,15 @@ static Type *check_binary(Node *n, Type *expected)
             return ty_bool;
         }
         if (a->kind == TY_OPT && n->b->kind == N_NONE) return ty_bool;
+        /* m.get(k) == 25: true exactly when it holds Some(25) */
+        if (a->kind == TY_OPT && b->kind != TY_OPT && b->kind != TY_VAR) {
+            coerce(&n->b, a, "operand");
+            return ty_bool;
+        }
+        if (b->kind == TY_OPT && a->kind != TY_OPT && a->kind != TY_VAR) {
+            coerce(&n->a, b, "operand");
+            return ty_bool;
+        }
         if (a->kind == TY_PTR && b->kind == TY_INT) return ty_bool;
         if (!type_unify(a, b))
             ERR(n, "cannot compare %s with %s", type_str(a), type_str(b));
@@ -935,6 +944,14 @@ static Type *check_ident(Node *n, Type *expected)
     (void)expected;
 }
 
+/* `HashMap.new()`, from older Wyn programs, is the empty map `{}`. */
+static int is_old_map_constructor(Node *call)
+{
+    Node *c = call->a;
+    return c->kind == N_MEMBER && c->a->kind == N_IDENT && !strcmp(c->a->name, "HashMap") &&
+           !strcmp(c->name, "new") && call->list.len == 0 && !scope_lookup("HashMap", NULL);
+}
+
 Type *check_expr(Node **slot, Type *expected)
 {
     Node *n = *slot;
@@ -991,18 +1008,14 @@ Type *check_expr(Node **slot, Type *expected)
         }
         break;
     }
-    case N_CALL: t = check_call(n, expected); break;
+    case N_CALL:
+        if (is_old_map_constructor(n)) {
+            *slot = node_new(N_MAP, n->file, n->line, n->col);
+            return check_expr(slot, expected);
+        }
+        t = check_call(n, expected);
+        break;
     case N_MEMBER: t = check_member(n, expected); break;
-    case N_PATH: {
-        /* Shape::Dot (no payload) */
-        Node *m = node_new(N_MEMBER, n->file, n->line, n->col);
-        Node *id = node_new(N_IDENT, n->file, n->line, n->col);
-        id->name = n->name;
-        m->a = id;
-        m->name = n->sval;
-        *slot = m;
-        return check_expr(slot, expected);
-    }
     case N_INDEX: {
         Type *ct = type_prune(check_expr(&n->a, NULL));
         if (ct->kind == TY_MAP) {

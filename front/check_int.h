@@ -40,6 +40,7 @@ Sym *scope_lookup(const char *name, Node *use);
 Sym *scope_find_local(Scope *s, const char *name);
 Sym *declare_var(const char *name, Type *t, Node *decl, Scope *s);
 Type *resolve_type_expr(Node *t);
+Type *param_decl_type(Node *param);
 TypeDecl *instantiate_type(TypeGen *g, Type **args, int nargs, Node *where);
 FnInfo *instantiate_fn(FnDecl *d, Type **targs, int ntargs, TypeDecl *owner);
 FnInfo *find_method(TypeDecl *td, const char *name, Node *where);

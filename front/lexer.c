@@ -34,7 +34,7 @@ static const char *const names[T_COUNT] = {
     [T_CARET] = "'^'", [T_TILDE] = "'~'", [T_SHL] = "'<<'", [T_SHR] = "'>>'",
     [T_PLUSEQ] = "'+='", [T_MINUSEQ] = "'-='", [T_STAREQ] = "'*='",
     [T_SLASHEQ] = "'/='", [T_PERCENTEQ] = "'%='", [T_PLUSPLUS] = "'++'",
-    [T_MINUSMINUS] = "'--'", [T_COLONCOLON] = "'::'", [T_ANDAND] = "'&&'",
+    [T_MINUSMINUS] = "'--'", [T_COLONCOLON] = "'::'", [T_PIPEGT] = "'|>'", [T_ANDAND] = "'&&'",
     [T_OROR] = "'||'", [T_BANG] = "'!'",
 };
 
@@ -90,7 +90,7 @@ static int continues_line(TokKind k)
     case T_PLUSEQ: case T_MINUSEQ: case T_STAREQ: case T_SLASHEQ:
     case T_PERCENTEQ: case T_FATARROW: case T_ARROW: case T_DOTDOT:
     case T_DOTDOTEQ: case T_QDOT: case T_COLONCOLON: case T_ANDAND:
-    case T_OROR:
+    case T_OROR: case T_PIPEGT:
         return 1;
     default:
         return 0;
@@ -113,6 +113,8 @@ static void newline(Lexer *lx, int line, int col)
     if (q + 1 < lx->end && q[0] == '.' && q[1] != '.')
         return;
     if (q + 1 < lx->end && q[0] == '?' && q[1] == '.')
+        return;
+    if (q + 1 < lx->end && q[0] == '|' && q[1] == '>') /* a pipe chain */
         return;
     emit(lx, T_NEWLINE, lx->p, line, col);
 }
@@ -300,7 +302,7 @@ static const struct { const char *text; TokKind kind; } puncts[] = {
     {"->", T_ARROW}, {"..", T_DOTDOT}, {"+=", T_PLUSEQ}, {"-=", T_MINUSEQ},
     {"*=", T_STAREQ}, {"/=", T_SLASHEQ}, {"%=", T_PERCENTEQ},
     {"++", T_PLUSPLUS}, {"--", T_MINUSMINUS}, {"::", T_COLONCOLON},
-    {"&&", T_ANDAND}, {"||", T_OROR}, {"?.", T_QDOT},
+    {"&&", T_ANDAND}, {"||", T_OROR}, {"|>", T_PIPEGT}, {"?.", T_QDOT},
     {"(", T_LPAREN}, {")", T_RPAREN}, {"[", T_LBRACKET}, {"]", T_RBRACKET},
     {"{", T_LBRACE}, {"}", T_RBRACE}, {",", T_COMMA}, {".", T_DOT},
     {":", T_COLON}, {";", T_SEMI}, {"?", T_QUESTION}, {"=", T_ASSIGN},

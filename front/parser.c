@@ -2,7 +2,7 @@
  * parser.c — recursive descent for statements and declarations, Pratt
  * (precedence climbing) for expressions.  See parser.h.
  *
- * Precedence, loosest first (SPEC §5): ternary, or, and, comparison
+ * Precedence, loosest first (SPEC §5): ternary, or, and, pipe |>, comparison
  * (non-associative), shift, additive, bitwise (& | ^, tighter than + -),
  * multiplicative, prefix, postfix.
  */
@@ -345,13 +345,14 @@ static Node *parse_type_inner(Parser *p)
 /* ---------------------------------------------------------- expressions */
 
 /* Binary operator precedence (higher binds tighter); 0 = not binary. */
-enum { P_TERNARY = 1, P_OR, P_AND, P_CMP, P_SHIFT, P_ADD, P_BIT, P_MUL, P_PREFIX };
+enum { P_TERNARY = 1, P_OR, P_AND, P_PIPE, P_CMP, P_SHIFT, P_ADD, P_BIT, P_MUL, P_PREFIX };
 
 static int binary_prec(Parser *p)
 {
     switch (kind(p)) {
     case T_OR: case T_OROR: return P_OR;
     case T_AND: case T_ANDAND: return P_AND;
+    case T_PIPEGT: return P_PIPE;
     case T_EQ: case T_NE: case T_LT: case T_LE: case T_GT: case T_GE: case T_IN:
         return P_CMP;
     case T_NOT:
@@ -407,7 +408,7 @@ static Node *parse_param(Parser *p, int allow_untyped)
     prm->name = expect_name(p, "parameter name");
     if (accept(p, T_COLON))
         prm->c = parse_type(p);
-    else if (!allow_untyped)
+    else if (!allow_untyped && kind(p) != T_ASSIGN) /* a default may give the type */
         error_at(p, peek(p), "parameter '%s' needs a type", prm->name);
     if (accept(p, T_ASSIGN))
         prm->a = parse_expr(p);
@@ -430,8 +431,22 @@ static void parse_params(Parser *p, NodeList *out, int allow_untyped)
     expect(p, T_RPAREN, "to close the parameters");
 }
 
+/* Every parameter list (functions and all lambda forms) names each
+ * parameter once: the C it becomes could not declare it twice. */
+static void check_param_names(Parser *p, NodeList *params)
+{
+    for (int i = 0; i < params->len; i++)
+        for (int k = 0; k < i; k++)
+            if (!strcmp(params->items[i]->name, params->items[k]->name) && !bailing) {
+                Node *dup = params->items[i];
+                diag_error(p->file, dup->line, dup->col, "parameter '%s' is declared twice", dup->name);
+                break;
+            }
+}
+
 static Node *lambda_body(Parser *p, Node *lam)
 {
+    check_param_names(p, &lam->list);
     if (kind(p) == T_LBRACE)
         lam->a = parse_block(p);
     else
@@ -582,6 +597,15 @@ static Node *parse_match(Parser *p, Token *t)
     return m;
 }
 
+/* `None()`, the spelling of older Wyn programs, is `none`. */
+static void skip_old_none_parens(Parser *p)
+{
+    if (kind(p) == T_LPAREN && peek_at(p, 1)->kind == T_RPAREN) {
+        next(p);
+        next(p);
+    }
+}
+
 static Node *parse_primary(Parser *p)
 {
     Token *t = peek(p);
@@ -609,6 +633,7 @@ static Node *parse_primary(Parser *p)
         return parse_string(p, t);
     case T_NONE:
         next(p);
+        skip_old_none_parens(p);
         return mk(p, N_NONE, t);
     case T_SELF:
         next(p);
@@ -626,11 +651,14 @@ static Node *parse_primary(Parser *p)
         if (struct_lit_ahead(p))
             return parse_struct_lit(p);
         next(p);
-        if (kind(p) == T_COLONCOLON) {
-            next(p);
-            n = mk(p, N_PATH, t);
-            n->name = tok_text(t);
-            n->sval = (char *)expect_name(p, "after '::'");
+        if (kind(p) == T_COLONCOLON) { /* Shape::Dot, Math::sqrt: Name.member */
+            Token *c = next(p);
+            Node *id = mk(p, N_IDENT, t);
+            id->name = tok_text(t);
+            n = mk(p, N_MEMBER, c);
+            n->a = id;
+            n->name = expect_name(p, "after '::'");
+            n->flags |= NF_PATH;
             return n;
         }
         n = mk(p, N_IDENT, t);
@@ -678,6 +706,7 @@ static Node *parse_primary(Parser *p)
         next(p);
         n = mk(p, N_LAMBDA, t);
         parse_params(p, &n->list, 1);
+        check_param_names(p, &n->list);
         if (accept(p, T_ARROW))
             n->c = parse_type(p);
         if (accept(p, T_FATARROW))
@@ -894,6 +923,21 @@ static int is_comparison(const Node *n)
             n->op == T_GT || n->op == T_GE || n->op == T_IN || n->op == T_NOT);
 }
 
+/* `x |> f` is f(x) and `x |> f(a, b)` is f(x, a, b) (SPEC §5). */
+static Node *pipe_call(Parser *p, Node *value, Node *target)
+{
+    Node *call = target;
+    if (target->kind != N_CALL || (target->flags & NF_PAREN)) {
+        call = node_new(N_CALL, p->file, target->line, target->col);
+        call->a = target;
+    }
+    vec_push(&call->list, NULL);
+    memmove(call->list.items + 1, call->list.items, sizeof(Node *) * (size_t)(call->list.len - 1));
+    call->list.items[0] = value;
+    call->flags |= NF_PIPE;
+    return call;
+}
+
 static Node *parse_prec(Parser *p, int min_prec)
 {
     Node *left = parse_unary(p);
@@ -934,6 +978,10 @@ static Node *parse_prec(Parser *p, int min_prec)
         }
         skip_newlines(p);
         Node *right = parse_prec(p, prec + 1);
+        if (op == T_PIPEGT) {
+            left = pipe_call(p, left, right);
+            continue;
+        }
         Node *bin = mk(p, N_BINARY, t);
         bin->op = op;
         bin->a = left;
@@ -986,6 +1034,7 @@ static Node *parse_single_pattern(Parser *p)
         return parse_pattern_lit(p);
     case T_NONE:
         next(p);
+        skip_old_none_parens(p);
         return mk(p, N_PAT_NONE, t);
     case T_SOME:
         next(p);
@@ -1077,6 +1126,16 @@ static void synchronize(Parser *p)
     }
 }
 
+/* Where a statement may end: a newline, ';', the '}' of the enclosing
+ * block, the end of the file, or right after a '}' that closed the
+ * statement (`if x > 0 { return Some(x) } return none`). */
+static int at_statement_end(Parser *p)
+{
+    TokKind k = kind(p);
+    return k == T_NEWLINE || k == T_SEMI || k == T_RBRACE || k == T_EOF ||
+           (p->pos > 0 && p->toks[p->pos - 1].kind == T_RBRACE);
+}
+
 /* `{ stmts }`, or a single statement on the next line (after if/for/while). */
 static Node *parse_block_inner(Parser *p);
 
@@ -1113,7 +1172,7 @@ static Node *parse_block_inner(Parser *p)
         vec_push(&b->list, parse_stmt(p));
         if (diag_error_count() > errs)
             synchronize(p);
-        else if (kind(p) != T_RBRACE && kind(p) != T_NEWLINE && kind(p) != T_SEMI && kind(p) != T_EOF) {
+        else if (!at_statement_end(p)) {
             error_at(p, peek(p), "expected end of statement, found %s", tok_name(kind(p)));
             synchronize(p);
         }
@@ -1401,10 +1460,7 @@ static Node *parse_fn(Parser *p, Token *t, int flags)
         expect(p, T_GT, "to close the type parameters");
     }
     parse_params(p, &fn->list, 0);
-    for (int i = 0; i < fn->list.len; i++)
-        for (int k = 0; k < i; k++)
-            if (!strcmp(fn->list.items[i]->name, fn->list.items[k]->name))
-                error_at(p, peek(p), "parameter '%s' is declared twice", fn->list.items[i]->name);
+    check_param_names(p, &fn->list);
     for (int i = 0; i < fn->list.len; i++)
         if (strcmp(fn->list.items[i]->name, "self") == 0) {
             if (i != 0)
@@ -1619,7 +1675,7 @@ NodeList parse_file(int file)
         vec_push(&items, item);
         if (diag_error_count() > errs) {
             synchronize(&p);
-        } else if (kind(&p) != T_NEWLINE && kind(&p) != T_SEMI && kind(&p) != T_EOF) {
+        } else if (!at_statement_end(&p) || kind(&p) == T_RBRACE) {
             error_at(&p, peek(&p), "expected end of statement, found %s", tok_name(kind(&p)));
             synchronize(&p);
         }
