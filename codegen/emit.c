@@ -725,7 +725,7 @@ static void emit_select(Buf *b, Node *s)
         if (arm->ival)
             continue;
         buf_printf(b, "_sc%d[%d].chan = ", k, j);
-        emit_expr(b, arm->a->a->a);
+        emit_chan_operand(b, arm->a->a->a, arm->a->type, "select", arm->a);
         buf_printf(b, "; _sc%d[%d].out = &_sv%d_%d; _sc%d[%d].esize = sizeof _sv%d_%d; ", k, j, k, i, k, j, k, i);
         j++;
     }

@@ -499,7 +499,7 @@ static void emit_send(Buf *b, Node *ch, Node *v, Type *et, Node *at)
     buf_printf(b, "({ %s _sv%d = ", ctype(et), k);
     emit_owned(b, et, v);
     buf_puts(b, "; rt_chan_send(");
-    emit_expr(b, ch);
+    emit_chan_operand(b, ch, et, "Task.send", at);
     buf_printf(b, ", &_sv%d, sizeof _sv%d, %d); })", k, k, loc(at));
 }
 
@@ -508,13 +508,13 @@ static void emit_recv(Buf *b, Node *ch, Type *et, Node *at, int try)
     int k = new_tmp();
     if (try) {
         buf_printf(b, "({ %s _ro%d = {0}; %s _rv%d; if (rt_chan_try_recv(", ctype(at->type), k, ctype(et), k);
-        emit_expr(b, ch);
+        emit_chan_operand(b, ch, et, "Task.try_recv", at);
         buf_printf(b, ", &_rv%d, sizeof _rv%d)) { _ro%d.some = 1; _ro%d.val = %s(_rv%d); } _ro%d; })", k, k, k, k,
                    rc_auto(et) ? rc_auto(et) : "", k, k);
         return;
     }
     buf_printf(b, "({ %s _rv%d; rt_chan_recv(", ctype(et), k);
-    emit_expr(b, ch);
+    emit_chan_operand(b, ch, et, "Task.recv", at);
     buf_printf(b, ", &_rv%d, sizeof _rv%d, %d); ", k, k, loc(at));
     if (rc_auto(et))
         buf_printf(b, "_rv%d = %s(_rv%d); ", k, rc_auto(et), k);
@@ -557,7 +557,7 @@ static int emit_module_call(Buf *b, Node *n, const char *q)
             buf_printf(b, "rt_shared_%s(", shared[i]);
             arg(b, n, 0);
             if (n->list.len > 1) { buf_puts(b, ", "); arg(b, n, 1); }
-            buf_puts(b, ")");
+            buf_printf(b, ", %d)", loc(n));
             return 1;
         }
     if (!strcmp(q, "Task.channel")) { emit_chan_new(b, n); return 1; }
@@ -569,11 +569,16 @@ static int emit_module_call(Buf *b, Node *n, const char *q)
     if (!strcmp(q, "Task.try_recv")) { emit_recv(b, n->list.items[0], chan_elem_of(n->list.items[0], NULL), n, 1); return 1; }
     if (!strcmp(q, "Task.close")) {
         buf_puts(b, "rt_chan_close(");
-        arg(b, n, 0);
+        emit_chan_operand(b, n->list.items[0], NULL, "Task.close", n);
         buf_printf(b, ", %d)", loc(n));
         return 1;
     }
-    if (!strcmp(q, "Task.cancel")) { buf_puts(b, "rt_task_cancel("); arg(b, n, 0); buf_puts(b, ")"); return 1; }
+    if (!strcmp(q, "Task.cancel")) {
+        buf_puts(b, "rt_task_cancel(");
+        emit_future_operand(b, n->list.items[0], "Task.cancel", n);
+        buf_puts(b, ")");
+        return 1;
+    }
     if (!strcmp(q, "Task.is_cancelled")) { buf_puts(b, "rt_task_is_cancelled()"); return 1; }
     if (!strcmp(q, "Task.yield")) { buf_puts(b, "rt_task_yield()"); return 1; }
     if (!strcmp(q, "Time.now")) { buf_puts(b, "rt_time_now()"); return 1; }

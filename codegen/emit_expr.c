@@ -1273,6 +1273,8 @@ static void emit_expr_raw(Buf *b, Node *n)
             buf_printf(b, "((%s){ 1, ", ctype(n->type));
             emit_expr(b, n->a);
             buf_puts(b, " })");
+        } else if (n->op == CONV_HANDLE) {
+            emit_handle_to_int(b, n);
         } else {
             emit_expr(b, n->a);
         }

@@ -90,6 +90,13 @@ void emit_c_string_lit(Buf *b, const char *s);
 /* emit_io.c */
 int emit_io_call(Buf *b, Node *n, const char *q);
 
+/* emit_handle.c: futures and channels used as ints (SPEC §11) */
+void emit_handle_to_int(Buf *b, Node *conv);     /* CONV_HANDLE */
+/* The raw channel / future of an operand that may be an int handle
+ * (checked: kind, element type unless elem is NULL, liveness). */
+void emit_chan_operand(Buf *b, Node *ch, Type *elem, const char *what, Node *at);
+void emit_future_operand(Buf *b, Node *fut, const char *what, Node *at);
+
 /* emit_builtins.c */
 void emit_builtin_call(Buf *b, Node *n);
 void emit_print(Buf *b, Node *n);

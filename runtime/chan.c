@@ -18,13 +18,18 @@
  *
  * Ownership: values are raw bytes.  Generated code retains a value before
  * rt_chan_send; the receiver owns what recv/try_recv/select deliver.  A
- * channel is an int handle, so it is never freed: it stays reachable (and
- * so do values still buffered in it when the program ends).
+ * channel may become an int handle, so it is never freed: it stays
+ * reachable (and so do values still buffered in it when the program ends).
+ *
+ * Handles: a Channel<T> value is the Chan address (checked by its magic
+ * word); used as an int it becomes a registry handle (handle.c) carrying
+ * T's name, made once and kept in Chan.handle.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "handle.h"
 #include "rt_sched_internal.h"
 
 #define CHAN_MAGIC 0x7779636e48414e31ull
@@ -39,6 +44,7 @@ struct Chan {
     Waiter *rq_head, *rq_tail;
     Waiter *sq_head, *sq_tail;
     char *buf;
+    _Atomic wyn_int handle;   /* its registry int once used as one; 0: never */
 };
 
 /* ----------------------------------------------------------- wait queues */
@@ -93,6 +99,26 @@ Chan *rt_chan_from(wyn_int h, wyn_loc loc)
     if (RT_UNLIKELY(h == 0 || (h & 7) != 0 || c->magic != CHAN_MAGIC))
         rt_panic(loc, "invalid channel handle");
     return c;
+}
+
+/* A Channel<T> flowing into an int: its registry handle, made once (two
+ * threads racing here agree through the CAS; the loser's handle goes). */
+wyn_int rt_chan_to_int(wyn_int ch, const char *elem)
+{
+    Chan *c = rt_chan_from(ch, 0);
+    wyn_int h = atomic_load_explicit(&c->handle, memory_order_acquire);
+    if (RT_LIKELY(h != 0))
+        return h;
+    wyn_int mine = rt_handle_new(&rt_hk_channel, elem, c);
+    if (atomic_compare_exchange_strong(&c->handle, &h, mine))
+        return mine;
+    rt_handle_release(mine);
+    return h;
+}
+
+wyn_int rt_chan_of_int(wyn_int h, const char *elem, const char *what, wyn_loc loc)
+{
+    return (wyn_int)(intptr_t)rt_handle_get(h, &rt_hk_channel, elem, what, loc);
 }
 
 static __attribute__((noinline, cold)) void size_mismatch(Chan *c, wyn_int esize,

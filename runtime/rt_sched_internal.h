@@ -64,6 +64,11 @@ enum {
     TF_MAIN = 8,        /* the program's main task */
     TF_RESULT_DROP = 16,/* a WynElemFn stored with the result (task.c) */
 };
+/* Task.cancel bits */
+enum {
+    TC_CANCEL = 1,      /* rt_task_cancel was called */
+    TC_HANDLE = 2,      /* converted to an int handle (rt_future_to_int) */
+};
 #define TASK_INLINE 32  /* bytes of args + result stored in the task itself */
 #define TASK_CHAIN 4    /* spawn sites remembered: own + 3 ancestors */
 
@@ -76,7 +81,7 @@ enum {
 struct Task {
     _Atomic uint32_t state;   /* T_*: READY -> RUNNING by CAS (the claim) */
     uint8_t flags;
-    _Atomic uint8_t cancel;   /* rt_task_cancel */
+    _Atomic uint8_t cancel;   /* TC_* bits */
     uint8_t nchain;
     RtSpin lock;              /* protects waiters */
     wyn_loc chain[TASK_CHAIN];/* chain[0] = spawn site, then the parent's */

@@ -22,6 +22,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "handle.h"
 #include "rt_sched_internal.h"
 
 #define TASK_SLAB (64 * 1024)
@@ -123,6 +124,8 @@ Task *rt_task_alloc(Worker *w, wyn_int args_size, wyn_int result_size,
 void rt_task_release(Worker *w, Task *t)
 {
     atomic_store_explicit(&t->state, T_FREE, memory_order_relaxed);
+    if (RT_UNLIKELY(atomic_load_explicit(&t->cancel, memory_order_relaxed) & TC_HANDLE))
+        rt_handle_forget(t);
     if (t->flags & TF_RESULT_DROP) {
         (*drop_slot(t))(t->result);   /* what the result holds */
         if (t->flags & TF_HEAP_RESULT)
@@ -423,14 +426,29 @@ void rt_task_cancel(wyn_int fut)
 {
     if (fut == 0 || (fut & 15))
         return;
-    atomic_store_explicit(&((Task *)(intptr_t)fut)->cancel, 1, memory_order_relaxed);
+    atomic_fetch_or_explicit(&((Task *)(intptr_t)fut)->cancel, TC_CANCEL, memory_order_relaxed);
+}
+
+/* A Future<T> flowing into an int.  The Task has no room for its handle:
+ * the registry interns it, and TC_HANDLE tells rt_task_release to forget it
+ * (so the int is stale once the task is recycled, never a new task). */
+wyn_int rt_future_to_int(wyn_int fut, const char *result)
+{
+    Task *t = task_from(fut, 0);
+    atomic_fetch_or_explicit(&t->cancel, TC_HANDLE, memory_order_relaxed);
+    return rt_handle_intern(&rt_hk_future, result, t);
+}
+
+wyn_int rt_future_of_int(wyn_int h, const char *result, const char *what, wyn_loc loc)
+{
+    return (wyn_int)(intptr_t)rt_handle_get(h, &rt_hk_future, result, what, loc);
 }
 
 wyn_bool rt_task_is_cancelled(void)
 {
     Coro *co = rt_coro_current();
     Task *t = co ? co->cur : NULL;
-    return t && atomic_load_explicit(&t->cancel, memory_order_relaxed);
+    return t && (atomic_load_explicit(&t->cancel, memory_order_relaxed) & TC_CANCEL);
 }
 
 void rt_task_yield(void)

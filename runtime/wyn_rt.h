@@ -28,7 +28,7 @@
 #ifndef WYN_RT_H
 #define WYN_RT_H
 
-#define WYN_RT_VERSION 2
+#define WYN_RT_VERSION 3
 
 typedef long long wyn_int;
 typedef unsigned long long wyn_uint;
@@ -447,12 +447,29 @@ typedef struct WynSelCase {
 int rt_select(WynSelCase *cases, int n, wyn_int timeout_ms,
               wyn_bool has_default, wyn_loc loc);
 
-/* Shared atomic int cells (Task.value / Shared.new). */
+/* Shared atomic int cells (Task.value / Shared.new).  The handle is a
+ * checked registry int: a forged, stale or other kind of handle is a
+ * runtime error at loc. */
 wyn_int rt_shared_new(wyn_int init);
-wyn_int rt_shared_get(wyn_int h);
-void rt_shared_set(wyn_int h, wyn_int v);
-wyn_int rt_shared_add(wyn_int h, wyn_int n);   /* returns the old value */
-wyn_int rt_shared_sub(wyn_int h, wyn_int n);
+wyn_int rt_shared_get(wyn_int h, wyn_loc loc);
+void rt_shared_set(wyn_int h, wyn_int v, wyn_loc loc);
+wyn_int rt_shared_add(wyn_int h, wyn_int n, wyn_loc loc);   /* returns the old value */
+wyn_int rt_shared_sub(wyn_int h, wyn_int n, wyn_loc loc);
+
+/* Typed futures and channels (Future<T>, Channel<T>) are raw object
+ * addresses and cost nothing extra.  Where one flows into an int (SPEC
+ * §11, "handles are ints"), the code generator converts it to a checked
+ * registry handle with rt_*_to_int (the same int every time for the same
+ * object); where an int is used as a channel or future (Task.recv(h),
+ * Task.cancel(h), select), rt_*_of_int checks the handle's kind and type
+ * and gives the raw address back.  `elem`/`result` name the type as the
+ * checker prints it ("int", "string", "[Point]"); NULL (close, cancel)
+ * skips the type check.  `what` names the operation in errors:
+ * "Task.recv: channel carries string, used as int". */
+wyn_int rt_chan_to_int(wyn_int ch, const char *elem);
+wyn_int rt_chan_of_int(wyn_int h, const char *elem, const char *what, wyn_loc loc);
+wyn_int rt_future_to_int(wyn_int fut, const char *result);
+wyn_int rt_future_of_int(wyn_int h, const char *result, const char *what, wyn_loc loc);
 
 /* ----------------------------------------------------------- files, system */
 

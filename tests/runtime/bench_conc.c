@@ -97,7 +97,7 @@ static void waiter_fn(void *args, void *res)
     WArgs *a = args;
     wyn_int v;
     rt_chan_recv(a->gate, &v, sizeof v, 7);
-    rt_shared_add(a->out, v);
+    rt_shared_add(a->out, v, 0);
 }
 
 static wyn_int b_parked(void)
@@ -118,12 +118,12 @@ static wyn_int b_parked(void)
         rt_await(f[i], 12);
     printf("100k parked on a channel: %.0f B/task (RSS %.1f MB -> %.1f MB) (check %lld)   [target < 2734, Go 2734, Python 1325]\n",
            (parked - before) * 1024.0 / N, before / 1024.0, parked / 1024.0,
-           (long long)rt_shared_get(a.out));
+           (long long)rt_shared_get(a.out, 0));
     return 0;
 }
 
 static wyn_int g_cnt;
-static void count_fn(void *args, void *res) { rt_shared_add(g_cnt, 1); }
+static void count_fn(void *args, void *res) { rt_shared_add(g_cnt, 1, 0); }
 
 static wyn_int b_ff(void)
 {
@@ -195,7 +195,7 @@ static int run(const char *name)
         double t0 = rt_test_now();
         int r = rt_test_run(b_ff);
         printf("1M fire-and-forget spawns: %.1f ms incl. drain (check %lld)   [target < 395 (tokio), Go 731]\n",
-               (rt_test_now() - t0) * 1e3, (long long)rt_shared_get(g_cnt));
+               (rt_test_now() - t0) * 1e3, (long long)rt_shared_get(g_cnt, 0));
         return r;
     }
     fprintf(stderr, "unknown benchmark %s\n", name);

@@ -147,7 +147,7 @@ static void waiter_fn(void *args, void *res)
     WArgs *a = args;
     wyn_int v;
     rt_chan_recv(a->gate, &v, sizeof v, 40);
-    rt_shared_add(a->out, v);
+    rt_shared_add(a->out, v, 0);
 }
 
 static wyn_int t_blocked_many(void)
@@ -164,7 +164,7 @@ static wyn_int t_blocked_many(void)
     }
     for (int i = 0; i < N; i++)
         rt_await(f[i], 45);
-    CHECK_EQ(rt_shared_get(a.out), N);
+    CHECK_EQ(rt_shared_get(a.out, 0), N);
     return 0;
 }
 
@@ -234,9 +234,9 @@ static void selector_fn(void *args, void *res)
     WynSelCase cs[2] = { { s->c0, &v0, sizeof v0 }, { s->c1, &v1, sizeof v1 } };
     for (wyn_int i = 0; i < s->n; i++) {
         int r = rt_select(cs, 2, i % 3 == 0 ? 1000 : -1, 0, 80);
-        if (r == 0) rt_shared_add(s->acc, v0);
-        else if (r == 1) rt_shared_add(s->acc, v1);
-        else rt_shared_add(s->acc, 1000000000);
+        if (r == 0) rt_shared_add(s->acc, v0, 0);
+        else if (r == 1) rt_shared_add(s->acc, v1, 0);
+        else rt_shared_add(s->acc, 1000000000, 0);
     }
 }
 
@@ -253,7 +253,7 @@ static wyn_int t_select_stress(void)
     }
     for (int i = 0; i < SEL; i++)
         rt_await(f[i], 84);
-    CHECK_EQ(rt_shared_get(s.acc), (wyn_int)(SEL * PER / 100) * 4950);
+    CHECK_EQ(rt_shared_get(s.acc, 0), (wyn_int)(SEL * PER / 100) * 4950);
     return 0;
 }
 
@@ -285,14 +285,14 @@ static void pair_pinger(void *args, void *res)
 {
     Pair *p = args;
     wyn_int v = 0, n = 0, end = -1;
-    while (!rt_shared_get(p->f.stop) && (n % 64 || rt_test_now() < p->f.deadline)) {
+    while (!rt_shared_get(p->f.stop, 0) && (n % 64 || rt_test_now() < p->f.deadline)) {
         wyn_int want = v + 1;
         rt_chan_send(p->ping, &v, sizeof v, 92);
         rt_chan_recv(p->pong, &v, sizeof v, 93);
         if (v != want)
-            rt_shared_add(p->f.bad, 1);
+            rt_shared_add(p->f.bad, 1, 0);
         if (n++ == 0)
-            rt_shared_add(p->f.started, 1);
+            rt_shared_add(p->f.started, 1, 0);
     }
     rt_chan_send(p->ping, &end, sizeof end, 94);
     *(wyn_int *)res = n;
@@ -300,21 +300,21 @@ static void pair_pinger(void *args, void *res)
 
 static void fresh_fn(void *args, void *res)
 {
-    rt_shared_add(*(wyn_int *)args, 1);
+    rt_shared_add(*(wyn_int *)args, 1, 0);
 }
 
 static void ticker_fn(void *args, void *res)
 {
     Fair *f = args;
-    while (rt_shared_get(f->started) < PAIRS && rt_test_now() < f->deadline)
+    while (rt_shared_get(f->started, 0) < PAIRS && rt_test_now() < f->deadline)
         rt_sleep_ms(1, 95);
     for (wyn_int i = 0; i < TICKS; i++) {
         rt_sleep_ms(1, 96);
         rt_spawn_detached(fresh_fn, &f->fresh, sizeof f->fresh, 97);
-        while (rt_shared_get(f->fresh) <= i && rt_test_now() < f->deadline)
+        while (rt_shared_get(f->fresh, 0) <= i && rt_test_now() < f->deadline)
             rt_sleep_ms(1, 98);
     }
-    rt_shared_set(f->stop, 1);
+    rt_shared_set(f->stop, 1, 0);
 }
 
 static wyn_int t_handoff_fair(void)
@@ -334,9 +334,9 @@ static wyn_int t_handoff_fair(void)
     for (int i = 0; i < PAIRS; i++)
         CHECK(*(const wyn_int *)rt_await(f[i], 101) > 0);
     rt_await(tick, 102);
-    CHECK_EQ(rt_shared_get(fair.started), PAIRS);
-    CHECK_EQ(rt_shared_get(fair.fresh), TICKS);
-    CHECK_EQ(rt_shared_get(fair.bad), 0);
+    CHECK_EQ(rt_shared_get(fair.started, 0), PAIRS);
+    CHECK_EQ(rt_shared_get(fair.fresh, 0), TICKS);
+    CHECK_EQ(rt_shared_get(fair.bad, 0), 0);
     CHECK(rt_test_now() < fair.deadline);   /* stopped by the ticker */
     return 0;
 }

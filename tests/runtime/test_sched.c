@@ -86,7 +86,7 @@ static void bump_fn(void *args, void *res)
     wyn_int ms = *(wyn_int *)args;
     if (ms)
         rt_sleep_ms(ms, 20);
-    rt_shared_add(g_cell, 1);
+    rt_shared_add(g_cell, 1, 0);
 }
 
 static wyn_int t_detached(void)
@@ -130,7 +130,7 @@ static void spin_fn(void *args, void *res)
             *(wyn_int *)res = -1;
             return;
         }
-        rt_shared_add(cell, 1);
+        rt_shared_add(cell, 1, 0);
         rt_task_yield();
     }
 }
@@ -143,7 +143,7 @@ static wyn_int t_cancel(void)
     rt_sleep_ms(20, 41);
     rt_task_cancel(h);
     CHECK_EQ(*(const wyn_int *)rt_await(h, 42), -1);
-    CHECK(rt_shared_get(c) > 0);
+    CHECK(rt_shared_get(c, 0) > 0);
     return 0;
 }
 
@@ -267,7 +267,7 @@ static void fp_round_toward_zero(void)
 static wyn_int g_fp_started;
 static void fp_fn(void *args, void *res)
 {
-    rt_shared_set(g_fp_started, 1);
+    rt_shared_set(g_fp_started, 1, 0);
     fp_round_toward_zero();
     rt_task_yield();
     rt_sleep_ms(1, 70);
@@ -278,7 +278,7 @@ static wyn_int t_fp(void)
 {
     g_fp_started = rt_shared_new(0);
     wyn_int f = rt_spawn(fp_fn, NULL, 0, sizeof(wyn_int), 71);
-    while (!rt_shared_get(g_fp_started))
+    while (!rt_shared_get(g_fp_started, 0))
         rt_task_yield();
     CHECK_EQ(fp_round(), 0);
     CHECK_EQ(*(const wyn_int *)rt_await(f, 72), 3);
@@ -375,7 +375,7 @@ int main(void)
     CHECK_EQ(rt_test_run(t_many), 0);
     CHECK_EQ(rt_test_run(t_tree), 0);
     CHECK_EQ(rt_test_run(t_detached), 0);
-    CHECK_EQ(rt_shared_get(g_cell), 1000);
+    CHECK_EQ(rt_shared_get(g_cell, 0), 1000);
     CHECK_EQ(rt_test_run(t_big), 0);
     CHECK_EQ(rt_test_run(t_cancel), 0);
     CHECK_EQ(rt_test_run(t_sleep), 0);
