@@ -7,6 +7,7 @@
 #include "diag.h"
 #include "emit.h"
 #include "jit.h"
+#include "tier.h"
 #include "wyn_rt.h"
 #include <dlfcn.h>
 #include <errno.h>
@@ -27,9 +28,12 @@ static const char usage[] =
     "       wyn check FILE.wyn            parse and type-check only\n"
     "       wyn --emit-c FILE.wyn [-o OUT.c]   print standalone C\n"
     "       wyn build FILE.wyn [-o EXE] [-O0..-O3]   build a native binary with cc\n"
+    "       wyn cache clean               empty the cache of optimized builds\n"
     "       wyn --version | --help\n"
     "FILE may be '-' to read the program from standard input.\n"
-    "Environment: WYN_THREADS (worker threads), WYN_STACK_SIZE (coroutine stack, K/M/G).\n";
+    "Environment: WYN_THREADS (worker threads), WYN_STACK_SIZE (coroutine stack, K/M/G),\n"
+    "  WYN_CACHE=on|off|sync (optimized builds of scripts, cached in $XDG_CACHE_HOME/wyn),\n"
+    "  WYN_CACHE_MAX_MB (cache bound, default 200), WYN_CACHE_LOG=1 (say which tier ran).\n";
 
 static char *read_all(FILE *f, int *len)
 {
@@ -87,6 +91,16 @@ static char *compile(const char *path, const char *text, int len)
 static char *compile_jit(const char *path, const char *text, int len)
 {
     return compile_for(path, text, len, 1);
+}
+
+/* Runs a program: from the cache of optimized builds when it has one,
+ * else under libtcc (tier.h).  The cache compiles the C meant for cc; with
+ * the cache off, the emitter writes the variant for tcc. */
+static int run_program(const char *path, const char *text, int len, int argc, char **argv)
+{
+    TierMode mode = tier_mode();
+    char *c = mode == TIER_OFF ? compile_jit(path, text, len) : compile(path, text, len);
+    return tier_run(c, mode, argc, argv);
 }
 
 /* Directory holding the running wyn executable. */
@@ -225,9 +239,15 @@ int main(int argc, char **argv)
             fputs("wyn: -e needs a program\n", stderr);
             return 1;
         }
-        char *c = compile_jit("<-e>", argv[2], (int)strlen(argv[2]));
         argv[2] = "<-e>";
-        return jit_run(c, argc - 2, argv + 2);
+        return run_program("<-e>", argv[2], (int)strlen(argv[2]), argc - 2, argv + 2);
+    }
+    if (!strcmp(cmd, "cache")) {
+        if (argc != 3 || strcmp(argv[2], "clean")) {
+            fputs("wyn: usage: wyn cache clean\n", stderr);
+            return 1;
+        }
+        return tier_clean();
     }
     if (!strcmp(cmd, "check")) {
         if (argc < 3) {
@@ -298,6 +318,5 @@ int main(int argc, char **argv)
     }
     int len;
     char *text = load_source(argv[first], &len);
-    char *c = compile_jit(argv[first], text, len);
-    return jit_run(c, argc - first, argv + first);
+    return run_program(argv[first], text, len, argc - first, argv + first);
 }

@@ -24,6 +24,15 @@
 #   WYN_TEST_JOBS=N        programs run in parallel (default 2)
 #   WYN_TEST_BUILD_FLAGS   flags for `wyn build` (default -O2)
 #   WYN_TEST_VERBOSE=1     print passing tests, and diffs for failures
+#   WYN_TEST_CACHE=sync    run every program on the optimized tier: each is
+#                          compiled by cc -O2 into the cache first (WYN_CACHE=
+#                          sync, codegen/tier.h); `make test-cache`
+#
+# Programs run with the cache of optimized builds in a folder of this run
+# (XDG_CACHE_HOME), never the user's.  By default they run under tcc with
+# the cache on but WYN_CACHE_DELAY_MS so high that no background compile
+# starts: the same tcc path a user's script takes, without 2 cores' worth
+# of cc processes racing the tests.
 #
 # The last line of output is exactly "N passed, N failed"; the exit status
 # is non-zero when anything failed.  A shell test that exits 77 is skipped
@@ -48,6 +57,12 @@ trap 'rm -rf "$TMP"' EXIT
 trap 'exit 130' INT TERM
 export RES="$TMP/results"
 mkdir -p "$RES"
+export XDG_CACHE_HOME="$TMP/cache"
+if [[ ${WYN_TEST_CACHE:-} == sync ]]; then
+  export WYN_CACHE=sync
+else
+  export WYN_CACHE=on WYN_CACHE_DELAY_MS=600000
+fi
 
 # Every job writes its results to $RES/<index>, one line per result:
 #   "ok<TAB>label", "FAIL<TAB>label<TAB>why" or "SKIP<TAB>label<TAB>why",

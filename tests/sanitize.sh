@@ -38,6 +38,8 @@ fail=0
 export ASAN_OPTIONS="detect_leaks=0:halt_on_error=1:abort_on_error=0:detect_stack_use_after_return=0:allow_user_segv_handler=1"
 export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:report_signal_unsafe=0"
 export RT_TEST_SMALL=1
+# Sanitized programs run under tcc only: no optimized builds (codegen/tier.h).
+export WYN_CACHE=off
 
 ok() { pass=$((pass + 1)); echo "ok    $*"; }
 bad() { fail=$((fail + 1)); echo "FAIL  $*"; }
