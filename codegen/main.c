@@ -239,8 +239,9 @@ int main(int argc, char **argv)
             fputs("wyn: -e needs a program\n", stderr);
             return 1;
         }
+        const char *code = argv[2];
         argv[2] = "<-e>";
-        return run_program("<-e>", argv[2], (int)strlen(argv[2]), argc - 2, argv + 2);
+        return run_program("<-e>", code, (int)strlen(code), argc - 2, argv + 2);
     }
     if (!strcmp(cmd, "cache")) {
         if (argc != 3 || strcmp(argv[2], "clean")) {

@@ -269,14 +269,16 @@ static const WynProgram *load_entry(const TierCache *tc)
 
 typedef struct Entry {
     char name[KEY_HEX + 8];
-    time_t used;
+    struct timespec used; /* last use, to the nanosecond: runs come fast */
     long long bytes;
 } Entry;
 
 static int by_last_use(const void *a, const void *b)
 {
-    time_t x = ((const Entry *)a)->used, y = ((const Entry *)b)->used;
-    return (x > y) - (x < y);
+    const struct timespec *x = &((const Entry *)a)->used, *y = &((const Entry *)b)->used;
+    if (x->tv_sec != y->tv_sec)
+        return (x->tv_sec > y->tv_sec) - (x->tv_sec < y->tv_sec);
+    return (x->tv_nsec > y->tv_nsec) - (x->tv_nsec < y->tv_nsec);
 }
 
 /* Whether the process that named a work file .tmp-KEY-PID-N.ext still
@@ -340,7 +342,7 @@ static void prune(const TierCache *tc)
         }
         memcpy(entries[n].name, de->d_name, KEY_HEX);
         entries[n].name[KEY_HEX] = 0;
-        entries[n].used = st.st_mtime;
+        entries[n].used = st.st_mtim;
         entries[n].bytes = st.st_size;
         n++;
     }
@@ -384,7 +386,11 @@ static int run_cc(const TierCache *tc, const char *c_path, const char *so_path)
     argv[n++] = tc->cc;
     for (int i = 0; tier_cc_flags[i]; i++)
         argv[n++] = tier_cc_flags[i];
-    argv[n++] = c_path;
+    /* the C comes on stdin, so the object names no work file and two runs
+     * that race to build one entry write the same bytes */
+    argv[n++] = "-x";
+    argv[n++] = "c";
+    argv[n++] = "-";
     argv[n++] = "-o";
     argv[n++] = so_path;
     argv[n] = NULL;
@@ -396,12 +402,13 @@ static int run_cc(const TierCache *tc, const char *c_path, const char *so_path)
         prctl(PR_SET_PDEATHSIG, SIGKILL);
         if (getppid() != parent)
             _exit(1);
+        int src = open(c_path, O_RDONLY);
         int null = open("/dev/null", O_RDWR);
-        if (null >= 0) {
-            dup2(null, 0);
-            dup2(null, 1);
-            dup2(null, 2);
-        }
+        if (src < 0 || null < 0)
+            _exit(1);
+        dup2(src, 0);
+        dup2(null, 1);
+        dup2(null, 2);
         execv(tc->cc, (char *const *)argv);
         _exit(127);
     }
