@@ -25,6 +25,8 @@ N=${FFI_BENCH_N:-10000000}
 LIMIT=${BENCH_TIMEOUT:-120}
 WYN=./wyn
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/wyn-ffibench.XXXXXX") || exit 2
+# Wyn's JIT figures are tcc's code: no optimized tier (codegen/tier.h).
+export XDG_CACHE_HOME="$TMP/cache" WYN_CACHE=off
 trap 'rm -rf "$TMP"' EXIT
 log() { printf '[ffi-bench] %s\n' "$*" >&2; }
 have() { command -v "$1" >/dev/null 2>&1; }

@@ -40,6 +40,8 @@ WYN=./wyn
 WRK_ARGS=(-t"$WTHREADS" -c"$CONNS" -d"${DUR}s" --latency)
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/wyn-httpbench.XXXXXX") || exit 2
+# Wyn's JIT figures are tcc's code: no optimized tier (codegen/tier.h).
+export XDG_CACHE_HOME="$TMP/cache" WYN_CACHE=off
 SERVER_PID=""
 cleanup() {
   if [[ -n $SERVER_PID ]]; then kill -9 "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; fi

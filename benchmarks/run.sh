@@ -34,6 +34,9 @@ WYN=./wyn
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/wyn-bench.XXXXXX") || exit 2
 trap 'rm -rf "$TMP"' EXIT
+# Every "JIT" figure is tcc's code: the optimized tier (codegen/tier.h) is
+# off except in its own section, which uses a cache folder of this run.
+export XDG_CACHE_HOME="$TMP/cache" WYN_CACHE=off
 trap 'exit 130' INT TERM
 
 log() { printf '[bench] %s\n' "$*" >&2; }
@@ -218,6 +221,7 @@ wyn_build fib
 WYN_CC_FLAGS=(-O2 -fwrapv -fno-optimize-sibling-calls)
 have gcc && gcc "${WYN_CC_FLAGS[@]}" -o "$TMP/fib_gcc" "$B/c/fib.c"
 have gcc && gcc -O2 -o "$TMP/fib_gcc_plain" "$B/c/fib.c"
+have gcc && gcc "${WYN_CC_FLAGS[@]}" -o "$TMP/collatz_gcc" "$B/c/collatz.c"
 
 # --- startup ---------------------------------------------------------------------
 # hyperfine_medians JSON: prints one median per command, in ms.
@@ -290,6 +294,34 @@ hyperfine_group "$FIB_RUNS" 1 \
   fib.tcc "tcc -run $B/c/fib.c 35" \
   fib.gcc "$TMP/fib_gcc 35" \
   fib.gccplain "$TMP/fib_gcc_plain 35"
+
+# --- the optimized tier ----------------------------------------------------------
+# The second run of a script: its cc -O2 build is in the cache (primed by a
+# WYN_CACHE=sync run), so `wyn` loads it instead of compiling.  Against C
+# built with the same flags; hello with the cache on against off.
+log "optimized tier: cached second runs (hyperfine, $FIB_RUNS runs each)"
+COLLATZ_N=3000000 COLLATZ="2298025 559"
+if [[ -n $WYN_OK ]]; then
+  WYN_CACHE=sync "$WYN" "$B/wyn/collatz.wyn" $COLLATZ_N >/dev/null 2>&1
+  WYN_CACHE=sync "$WYN" "$B/wyn/fib.wyn" 35 >/dev/null 2>&1
+  check_cmd tier.collatz.cached "$COLLATZ" env WYN_CACHE=on "$WYN" "$B/wyn/collatz.wyn" $COLLATZ_N
+  check_cmd tier.collatz.tcc "$COLLATZ" "$WYN" "$B/wyn/collatz.wyn" $COLLATZ_N
+  check_cmd tier.fib.cached $FIB env WYN_CACHE=on "$WYN" "$B/wyn/fib.wyn" 35
+  check_cmd tier.hello.on "Hello, World!" env WYN_CACHE=on "$WYN" "$B/wyn/hello.wyn"
+  check_cmd tier.hello.off "Hello, World!" env WYN_CACHE=off "$WYN" "$B/wyn/hello.wyn"
+else
+  for k in collatz.cached collatz.tcc fib.cached hello.on hello.off; do fail tier.$k "./wyn not built"; done
+fi
+if [[ -x $TMP/collatz_gcc ]]; then check_cmd tier.collatz.gcc "$COLLATZ" "$TMP/collatz_gcc" $COLLATZ_N
+else fail tier.collatz.gcc "gcc build failed"; fi
+hyperfine_group "$FIB_RUNS" 1 \
+  tier.collatz.cached "env WYN_CACHE=on $WYN $B/wyn/collatz.wyn $COLLATZ_N" \
+  tier.collatz.gcc "$TMP/collatz_gcc $COLLATZ_N" \
+  tier.collatz.tcc "$WYN $B/wyn/collatz.wyn $COLLATZ_N" \
+  tier.fib.cached "env WYN_CACHE=on $WYN $B/wyn/fib.wyn 35"
+hyperfine_group "$STARTUP_RUNS" 5 \
+  tier.hello.on "env WYN_CACHE=on $WYN $B/wyn/hello.wyn" \
+  tier.hello.off "env WYN_CACHE=off $WYN $B/wyn/hello.wyn"
 
 # --- concurrency -------------------------------------------------------------------
 spawn_sum() { local n=$1; echo $((21 * (n / 7) + (n % 7) * (n % 7 - 1) / 2)); }
@@ -545,6 +577,11 @@ ver() { "$@" 2>&1 | head -n 1; }
   echo "| \`wyn hello.wyn\`, whole process | ≤ \`tcc -run hello.c\`, ≤ 1/4 python3 | $(hf_r startup.wyn) ms | tcc $(hf_r startup.tcc) ms, python3 $(hf_r startup.py) ms | $(ratio "$startup_wyn" "$startup_tcc") × tcc, $(ratio "$startup_wyn" "$startup_py") × python3 | $(verdict "$STARTUP_RUNS" "$startup_wyn" "<=" "$startup_tcc") / $(verdict "$STARTUP_RUNS" "$startup_wyn" "<=" "$py_quarter") |"
   echo "| fib(35) JIT | ≤ 1.2 × \`tcc -run fib.c\` | $(hf_r fib.jit) ms | tcc -run $(hf_r fib.tcc) ms | $(ratio "$fib_jit" "$fib_tcc") | $(verdict "$FIB_RUNS" "$(ratio "$fib_jit" "$fib_tcc")" "<=" 1.2) |"
   echo "| fib(35) \`wyn build -O2\` | ≤ 1.2 × C with the same cc flags | $(hf_r fib.build) ms | gcc ${WYN_CC_FLAGS[*]} $(hf_r fib.gcc) ms (plain gcc -O2: $(hf_r fib.gccplain) ms) | $(ratio "$fib_build" "$fib_gcc") | $(verdict "$FIB_RUNS" "$(ratio "$fib_build" "$fib_gcc")" "<=" 1.2) |"
+  tc=${V[tier.collatz.cached]:-failed} tg=${V[tier.collatz.gcc]:-failed} tfc=${V[tier.fib.cached]:-failed}
+  tho=${V[tier.hello.on]:-failed} thf=${V[tier.hello.off]:-failed}
+  echo "| collatz < 3 000 000, second run (cached cc -O2 build) | ≤ 1.15 × C, same flags | $(hf_r tier.collatz.cached) ms | C $(hf_r tier.collatz.gcc) ms; tcc tier $(hf_r tier.collatz.tcc) ms | $(ratio "$tc" "$tg") × C | $(verdict "$FIB_RUNS" "$(ratio "$tc" "$tg")" "<=" 1.15) |"
+  echo "| fib(35), second run (cached) | ≤ 1.15 × C, same flags | $(hf_r tier.fib.cached) ms | C $(hf_r fib.gcc) ms | $(ratio "$tfc" "$fib_gcc") × C | $(verdict "$FIB_RUNS" "$(ratio "$tfc" "$fib_gcc")" "<=" 1.15) |"
+  echo "| hello with the cache on | ≤ 1.05 × cache off, ≤ \`tcc -run\` | $(hf_r tier.hello.on) ms | cache off $(hf_r tier.hello.off) ms, tcc -run $(hf_r startup.tcc) ms | $(ratio "$tho" "$thf") × off | $(verdict "$STARTUP_RUNS" "$(ratio "$tho" "$thf")" "<=" 1.05) / $(verdict "$STARTUP_RUNS" "$tho" "<=" "$startup_tcc") |"
   echo "| (a) 10 000 sequential spawn+await | ≤ 0.15 µs/op, ≥ 10 × Go, ≥ 2 × tokio | $(us_r seq.wyn.10000.ns 10000) µs/op | Go $(us_r seq.go.10000.ns 10000) µs, tokio $(us_r seq.tk.10000.ns 10000) µs, Python $(us_r seq.py.10000.ns 10000) µs | Go/Wyn $(ratio "$seq_g10" "$seq_w10"), tokio/Wyn $(ratio "$seq_t10" "$seq_w10") | $(verdict "$RUNS" "$(ratio "$seq_g10" "$seq_w10")" ">=" 10) / $(verdict "$RUNS" "$(ratio "$seq_t10" "$seq_w10")" ">=" 2) |"
   echo "| (b) create 100 000, await all | ≥ 2 × faster than the fastest peer | $(ms_r many.wyn.100000.ns) ms | Go $(ms_r many.go.100000.ns) ms (WaitGroup $(ms_r many.gowg.100000.ns) ms), tokio $(ms_r many.tk.100000.ns) ms, Python $(ms_r many.py.100000.ns) ms | best peer/Wyn $(ratio "$cap_best" "$cap_w") | $(verdict "$RUNS" "$(ratio "$cap_best" "$cap_w")" ">=" 2) |"
   echo "| (c) peak RSS, 100 000 tasks alive | ≤ 16 MB | $(mb_r many.wyn.100000.rss) MB | Go $(mb_r many.go.100000.rss) MB, tokio $(mb_r many.tk.100000.rss) MB, Python $(mb_r many.py.100000.rss) MB | Wyn/Go $(ratio "$rss_w" "$rss_g") | $(verdict "$RUNS" "$rss_w" "<=" 16) |"
@@ -582,6 +619,10 @@ ver() { "$@" 2>&1 | head -n 1; }
   echo "  Go's and Python's comparison sorts; **sort_by** sorts the same ints through"
   echo "  a key function with Wyn's comparison sort (a stable merge sort), the fair"
   echo "  comparison with the peers' sorts."
+  echo "- **The optimized tier rows** run a script a second time, when its"
+  echo "  \`cc -O2\` build is in the cache (primed by a \`WYN_CACHE=sync\` run): the"
+  echo "  whole process, including the lookup and the loading of the cached object."
+  echo "  Every other Wyn JIT figure here runs with \`WYN_CACHE=off\` (tcc's code)."
   echo "- **fib(35)** \`wyn build -O2\` is compared with C built with exactly the flags"
   echo "  \`wyn build\` gives cc (${WYN_CC_FLAGS[*]}). gcc compiles fib's recursion"
   echo "  differently with and without -fno-optimize-sibling-calls, so plain"
