@@ -135,5 +135,7 @@ struct Node {
 Node *node_new(NodeKind kind, int file, int line, int col);
 /* Deep copy (used to instantiate generic functions and methods). */
 Node *node_clone(const Node *n);
+/* "if_expr", "call"...: names a node kind in internal errors. */
+const char *node_kind_name(NodeKind kind);
 
 #endif

@@ -341,8 +341,7 @@ Type *resolve_type_expr(Node *t)
         return type_fn(items, n, t->a ? resolve_type_expr(t->a) : ty_void);
     }
     default:
-        ERR(t, "expected a type");
-        return ty_error;
+        INTERNAL(t, "resolve_type_expr: a %s node is not a type", node_kind_name(t->kind));
     }
 }
 
@@ -1234,7 +1233,7 @@ void check_stmt(Node *s)
         ERR(s, "declarations belong at the top level of a file");
         break;
     default:
-        ERR(s, "not a statement");
+        INTERNAL(s, "check_stmt: unhandled statement kind '%s'", node_kind_name(s->kind));
     }
 }
 
@@ -1264,15 +1263,55 @@ static char *read_file(const char *path, int *len)
     return b.data;
 }
 
+static const char *file_base_name(int file)
+{
+    const char *path = diag_file(file)->path;
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+/* Is `path` the file of a module whose imports are being registered?
+ * Then importing it closes a cycle: reported at the import that starts
+ * it, naming every file on the way.  Returns 1 when it did. */
+static int import_cycle(const char *path, Node *imp)
+{
+    char *real = realpath(path, NULL);
+    int from = -1;
+    for (int i = 0; real && i < ck.loading.len && from < 0; i++) {
+        char *other = realpath(diag_file(ck.loading.items[i]->file)->path, NULL);
+        if (other && !strcmp(real, other))
+            from = i;
+        free(other);
+    }
+    free(real);
+    if (from < 0)
+        return 0;
+    Buf chain = {0};
+    for (int i = from; i < ck.loading.len; i++)
+        buf_printf(&chain, "%s imports ", file_base_name(ck.loading.items[i]->file));
+    buf_printf(&chain, "%s", file_base_name(ck.loading.items[from]->file));
+    Node *start = from + 1 < ck.loading.len ? ck.loading_via.items[from + 1] : imp;
+    ERR(start, "import cycle: %s", chain.data);
+    buf_free(&chain);
+    return 1;
+}
+
+/* Declares the items of module m (pass 1), which loads its imports. */
+static void register_module(Module *m, Node *via)
+{
+    vec_push(&ck.loading, m);
+    vec_push(&ck.loading_via, via);
+    register_items(m);
+    ck.loading.len--;
+    ck.loading_via.len--;
+}
+
 static Module *load_module(const char *name, Node *imp)
 {
     for (int i = 0; i < ck.prog->modules.len; i++) {
         Module *m = ck.prog->modules.items[i];
-        if (!strcmp(m->name, name)) {
-            if (m->loading)
-                ERR(imp, "import cycle through module '%s'", name);
+        if (!strcmp(m->name, name))
             return m;
-        }
     }
     const char *from = diag_file(imp->file)->path;
     const char *slash = strrchr(from, '/');
@@ -1294,17 +1333,19 @@ static Module *load_module(const char *name, Node *imp)
         ERR(imp, "cannot find module '%s' (looked for %s%s.wyn and in WYN_PATH)", name, dir, name);
         return NULL;
     }
+    if (import_cycle(path, imp)) {
+        free(text);
+        return NULL;
+    }
     Module *m = arena_alloc(sizeof *m);
     m->name = name;
     m->file = diag_add_file(path, text, len);
     m->items = parse_file(m->file);
-    m->loading = 1;
     Scope *saved = ck.scope;
     ck.scope = NULL;
     m->scope = scope_push(SCOPE_MODULE);
     ck.scope = saved;
-    register_items(m);
-    m->loading = 0;
+    register_module(m, imp);
     vec_push(&ck.prog->modules, m);
     return m;
 }
@@ -1457,7 +1498,7 @@ Program *check_program(const char *path, const char *text, int len)
     main->scope = scope_push(SCOPE_MODULE);
     ck.scope = NULL;
     ck.prog->main_module = main;
-    register_items(main);
+    register_module(main, NULL);
     vec_push(&ck.prog->modules, main);
 
     /* non-generic functions and types are instantiated up front, so that

@@ -97,7 +97,6 @@ struct Module {
     struct Scope *scope;
     FnInfo *init;          /* top-level statements */
     int is_main;
-    int loading;
 };
 
 typedef struct Program {

@@ -161,7 +161,11 @@ static Type *check_binary(Node *n, Type *expected)
         }
         if (a->kind == TY_VAR && a->numeric)
             return a;
-        ERR(n, "cannot apply %s to %s and %s", tok_name(op), type_str(a), type_str(b));
+        if (op == T_PLUS && (a->kind == TY_STR) != (b->kind == TY_STR))
+            ERR(n, "cannot apply '+' to %s and %s: Wyn builds strings by interpolation, \"n=${n}\" "
+                "(or str(x))", type_str(a), type_str(b));
+        else
+            ERR(n, "cannot apply %s to %s and %s", tok_name(op), type_str(a), type_str(b));
         return ty_error;
     case T_AMP: case T_PIPE: case T_CARET: case T_SHL: case T_SHR:
         if (a->kind == TY_BOOL && b->kind == TY_BOOL && op != T_SHL && op != T_SHR)
@@ -170,8 +174,7 @@ static Type *check_binary(Node *n, Type *expected)
             ERR(n, "%s needs int operands, not %s and %s", tok_name(op), type_str(a), type_str(b));
         return ty_int;
     default:
-        ERR(n, "unknown operator");
-        return ty_error;
+        INTERNAL(n, "check_binary: unhandled operator %s", tok_name(op));
     }
     (void)expected;
 }
@@ -196,7 +199,7 @@ static Type *check_unary(Node *n)
             ERR(n, "'~' needs an int, not %s", type_str(t));
         return ty_int;
     }
-    return ty_error;
+    INTERNAL(n, "check_unary: unhandled operator %s", tok_name(n->op));
 }
 
 /* ----------------------------------------------------------- literals */
@@ -551,7 +554,7 @@ void check_pattern(Node *pat, Type *subject)
         return;
     }
     default:
-        ERR(pat, "not a pattern");
+        INTERNAL(pat, "check_pattern: a %s node is not a pattern", node_kind_name(pat->kind));
     }
 }
 
@@ -901,6 +904,20 @@ Type *variant_value(Node *n, TypeDecl *td, const char *name)
     return NULL;
 }
 
+/* Values spelled as in other languages (nil, null, True...): the Wyn
+ * word, or NULL.  Only used when no such name is declared. */
+static const char *foreign_value_word(const char *name)
+{
+    static const char *const words[][2] = {
+        {"nil", "none"}, {"null", "none"}, {"NULL", "none"}, {"Nil", "none"}, {"undefined", "none"},
+        {"True", "true"}, {"TRUE", "true"}, {"False", "false"}, {"FALSE", "false"},
+    };
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+        if (!strcmp(name, words[i][0]))
+            return words[i][1];
+    return NULL;
+}
+
 static Type *check_ident(Node *n, Type *expected)
 {
     Sym *s = scope_lookup(n->name, n);
@@ -910,8 +927,11 @@ static Type *check_ident(Node *n, Type *expected)
         Type *vt = td ? variant_value(n, td, n->name) : NULL;
         if (vt)
             return vt;
+        const char *wyn = foreign_value_word(n->name);
         if (!strcmp(n->name, "_"))
             ERR(n, "'_' can only be assigned to");
+        else if (wyn)
+            ERR(n, "unknown name '%s': Wyn writes it as '%s'", n->name, wyn);
         else
             ERR(n, "unknown name '%s'%s", n->name, suggest_name(n->name));
         return ty_error;
@@ -1137,8 +1157,7 @@ Type *check_expr(Node **slot, Type *expected)
     case N_CONVERT:
         return n->type;
     default:
-        ERR(n, "not an expression");
-        t = ty_error;
+        INTERNAL(n, "check_expr: unhandled expression kind '%s'", node_kind_name(n->kind));
     }
     n = *slot;
     n->type = t;

@@ -26,12 +26,18 @@ typedef struct Checker {
     int loop_depth;
     int in_parallel;
     VEC(FnInfo *) worklist;
+    /* modules whose imports are being loaded, the main file first, and
+     * the import that loaded each (NULL for the main file): import cycles */
+    VEC(Module *) loading;
+    VEC(Node *) loading_via;
     int lambda_count;
 } Checker;
 
 extern Checker ck;
 
 #define ERR(node, ...) diag_error((node)->file, (node)->line, (node)->col, __VA_ARGS__)
+/* A construct the checker does not handle: exit 70, never a guessed type. */
+#define INTERNAL(node, ...) diag_internal((node)->file, (node)->line, (node)->col, __VA_ARGS__)
 
 /* check.c */
 Scope *scope_push(ScopeKind kind);

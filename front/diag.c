@@ -1,4 +1,5 @@
-/* diag.c — the source file table and the one formatter of compile errors. */
+/* diag.c — the source file table, the one formatter of compile errors and
+ * the report of internal errors. */
 #include "diag.h"
 #include "common.h"
 #include <stdarg.h>
@@ -45,20 +46,39 @@ static void show_line(const SourceFile *f, int line, int col)
     fputs("^\n", stderr);
 }
 
+/* One diagnostic: "PATH:LINE:COL: KIND: message", the line, a caret. */
+static void report(const char *kind, int file, int line, int col, const char *fmt, va_list ap)
+{
+    const SourceFile *f = diag_file(file);
+    if (f)
+        fprintf(stderr, "%s:%d:%d: %s: ", f->path, line, col, kind);
+    else
+        fprintf(stderr, "wyn: %s: ", kind);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    if (f && line > 0)
+        show_line(f, line, col);
+}
+
 void diag_error(int file, int line, int col, const char *fmt, ...)
 {
     error_count++;
     if (error_count > MAX_REPORTED_ERRORS)
         return;
-    const SourceFile *f = diag_file(file);
-    fprintf(stderr, "%s:%d:%d: error: ", f ? f->path : "wyn", line, col);
     va_list ap;
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    report("error", file, line, col, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
-    if (f && line > 0)
-        show_line(f, line, col);
     if (error_count == MAX_REPORTED_ERRORS)
         fputs("wyn: too many errors, stopping\n", stderr);
+}
+
+void diag_internal(int file, int line, int col, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    report("internal error", file, line, col, fmt, ap);
+    va_end(ap);
+    fputs("wyn: this is a bug in the compiler; please report it with the program above\n", stderr);
+    exit(70);
 }

@@ -7,6 +7,7 @@
  *       ^
  * to stderr.  The front end keeps going after an error where it can, so
  * several errors may be reported; the driver exits 1 if any were.
+ * diag_internal reports a bug of the compiler itself and exits 70.
  */
 #ifndef WYN_DIAG_H
 #define WYN_DIAG_H
@@ -25,5 +26,14 @@ int diag_file_count(void);
 void diag_error(int file, int line, int col, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 int diag_error_count(void);
+
+/* A case the compiler does not handle (a bug, not bad input): prints
+ *   file.wyn:LINE:COL: internal error: MESSAGE
+ * and a "please report" line, then exits 70 (EX_SOFTWARE).  The message
+ * names the construct and the function that met it.  The checker and the
+ * code generator call this instead of guessing a type or emitting 0.
+ * `file` may be -1 when no source position is known. */
+_Noreturn void diag_internal(int file, int line, int col, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 #endif

@@ -282,6 +282,37 @@ static void lex_string(Lexer *lx)
     t->body_col = bc;
 }
 
+/* 'x' and 'text': Wyn has no character type and no single-quoted
+ * strings.  Reported with the double-quoted spelling, then lexed as the
+ * string so that parsing goes on. */
+static void lex_single_quoted(Lexer *lx)
+{
+    const char *s = lx->p;
+    int line = lx->line, col = lx->col;
+    const char *q = s + 1;
+    while (q < lx->end && *q != '\'' && *q != '\n')
+        q += (*q == '\\' && q + 1 < lx->end && q[1] != '\n') ? 2 : 1;
+    if (q >= lx->end || *q != '\'') {
+        diag_error(lx->file, line, col, "unexpected character '\\'': Wyn writes strings in double quotes");
+        advance(lx);
+        return;
+    }
+    int n = (int)(q - s - 1);
+    int one_char = n == 1 || (n == 2 && s[1] == '\\');
+    if (one_char)
+        diag_error(lx->file, line, col,
+                   "Wyn has no character literals: Wyn writes it as \"%.*s\" (a one-character string)", n, s + 1);
+    else
+        diag_error(lx->file, line, col, "Wyn writes strings in double quotes: \"%.*s\"", n > 40 ? 40 : n, s + 1);
+    while (lx->p <= q)
+        advance(lx);
+    Token *t = emit(lx, T_STRING, s, line, col);
+    t->body = s + 1;
+    t->body_len = n;
+    t->body_line = line;
+    t->body_col = col + 1;
+}
+
 static void push_nest(Lexer *lx, char c)
 {
     lx->nest.len = lx->depth;
@@ -378,6 +409,8 @@ TokenList lex_all(int file, const char *text, int len, int line, int col)
             lex_number(&lx);
         } else if (c == '"') {
             lex_string(&lx);
+        } else if (c == '\'') {
+            lex_single_quoted(&lx);
         } else if (is_ident_start((unsigned char)c)) {
             const char *s = lx.p;
             int l = lx.line, cl = lx.col;

@@ -19,6 +19,7 @@ typedef struct Parser {
     Token *toks;
     int pos, ntoks;
     int no_struct_lit; /* inside if/while/for/match heads */
+    int unclosed_reported; /* the file ended inside braces: said once */
 } Parser;
 
 /* Set after a nesting-limit error: the rest of the input is skipped and no
@@ -101,6 +102,57 @@ static Token *expect(Parser *p, TokKind k, const char *what)
 }
 
 static const char *tok_text(Token *t) { return arena_strndup(t->start, (size_t)t->len); }
+
+static int tok_is(Token *t, const char *word)
+{
+    return t->kind == T_IDENT && t->len == (int)strlen(word) && memcmp(t->start, word, (size_t)t->len) == 0;
+}
+
+/* Column of the first token on the line of token i. */
+static int line_indent(Parser *p, int i)
+{
+    while (i > 0 && p->toks[i - 1].line == p->toks[i].line && p->toks[i - 1].kind != T_NEWLINE)
+        i--;
+    return p->toks[i].col;
+}
+
+/* The file ended with a '{' still open: which one to blame.  A '}' that
+ * starts a line less indented than the line of the '{' it closed most
+ * likely belonged to an outer brace, so that '{' is the one left open;
+ * without such a hint, the innermost brace still open. */
+static Token *unclosed_brace(Parser *p)
+{
+    VEC(int) open = {0};
+    int suspect = -1;
+    for (int i = 0; i < p->ntoks; i++) {
+        if (p->toks[i].kind == T_LBRACE) {
+            vec_push(&open, i);
+        } else if (p->toks[i].kind == T_RBRACE && open.len) {
+            int o = open.items[--open.len];
+            int starts_line = i == 0 || p->toks[i - 1].kind == T_NEWLINE || p->toks[i - 1].line != p->toks[i].line;
+            if (suspect < 0 && starts_line && p->toks[i].col < line_indent(p, o))
+                suspect = o;
+        }
+    }
+    int blame = suspect >= 0 ? suspect : open.len ? open.items[open.len - 1] : -1;
+    free(open.items);
+    return blame >= 0 ? &p->toks[blame] : NULL;
+}
+
+/* Expects the '}' of a construct; at the end of the file the error points
+ * at the brace that is still open, not at the end. */
+static void close_brace(Parser *p, const char *what)
+{
+    if (kind(p) != T_EOF) {
+        expect(p, T_RBRACE, what);
+        return;
+    }
+    if (p->unclosed_reported)
+        return;
+    p->unclosed_reported = 1;
+    Token *open = unclosed_brace(p);
+    error_at(p, open ? open : peek(p), "this '{' is never closed: the file ends before its '}'%s", "");
+}
 
 /* A name: an identifier, or any keyword where a name is expected after '.'. */
 static const char *expect_name(Parser *p, const char *what)
@@ -530,7 +582,7 @@ static Node *parse_struct_lit(Parser *p)
         skip_newlines(p);
     }
     skip_newlines(p);
-    expect(p, T_RBRACE, "to close the struct literal");
+    close_brace(p, "to close the struct literal");
     return lit;
 }
 
@@ -593,7 +645,7 @@ static Node *parse_match(Parser *p, Token *t)
         if (diag_error_count() > 20)
             break;
     }
-    expect(p, T_RBRACE, "to close the match");
+    close_brace(p, "to close the match");
     return m;
 }
 
@@ -782,7 +834,7 @@ static Node *parse_primary(Parser *p)
                 break;
             skip_newlines(p);
         }
-        expect(p, T_RBRACE, "to close the map");
+        close_brace(p, "to close the map");
         return n;
     case T_IF:
         next(p);
@@ -1078,7 +1130,7 @@ static Node *parse_single_pattern(Parser *p)
                     break;
                 skip_newlines(p);
             }
-            expect(p, T_RBRACE, "to close the struct pattern");
+            close_brace(p, "to close the struct pattern");
             return pat;
         }
         pat = mk(p, N_PAT_BIND, t);
@@ -1178,7 +1230,7 @@ static Node *parse_block_inner(Parser *p)
         }
         skip_newlines(p);
     }
-    expect(p, T_RBRACE, "to close the block");
+    close_brace(p, "to close the block");
     return b;
 }
 
@@ -1226,6 +1278,12 @@ static Node *parse_if_stmt(Parser *p, Token *t)
     n->b = parse_block(p);
     int save = p->pos;
     skip_newlines(p);
+    if (tok_is(peek(p), "elif")) {
+        error_at(p, peek(p), "'elif' is not Wyn: Wyn writes it as %s", "'else if'");
+        next(p);
+        n->c = parse_if_stmt(p, t);
+        return n;
+    }
     if (accept(p, T_ELSE)) {
         if (kind(p) == T_IF)
             n->c = parse_if_stmt(p, next(p));
@@ -1303,7 +1361,7 @@ static Node *parse_select(Parser *p, Token *t)
         if (p->pos == start)
             next(p); /* no progress after an error: skip the token */
     }
-    expect(p, T_RBRACE, "to close the select");
+    close_brace(p, "to close the select");
     return s;
 }
 
@@ -1368,10 +1426,68 @@ static Node *parse_simple_stmt(Parser *p)
     }
 }
 
+/* Statement keywords of other languages, with how Wyn writes them.  Each
+ * applies when the word starts a statement and what follows fits (so a
+ * variable named `func` still works). */
+static const struct { const char *word; TokKind next; const char *wyn; } foreign_keywords[] = {
+    {"let", T_IDENT, "'var x = ...' (or 'const x = ...')"},
+    {"def", T_IDENT, "'fn name(a: int) -> int { ... }'"},
+    {"func", T_IDENT, "'fn name(a: int) -> int { ... }'"},
+    {"function", T_IDENT, "'fn name(a: int) -> int { ... }'"},
+    {"elif", T_COUNT, "'else if'"},
+    {"switch", T_COUNT, "'match x { pattern => ... }'"},
+};
+
+/* `word cond {`: the word heads a block on its line (as `elif x > 0 {`
+ * does), rather than being a variable that is assigned or used. */
+static int opens_block_on_line(Parser *p)
+{
+    switch (peek_at(p, 1)->kind) {
+    case T_ASSIGN: case T_PLUSEQ: case T_MINUSEQ: case T_STAREQ: case T_SLASHEQ: case T_PERCENTEQ:
+    case T_DOT: case T_LBRACKET: case T_PLUSPLUS: case T_MINUSMINUS: case T_COLON: case T_COMMA:
+        return 0;
+    default:
+        break;
+    }
+    for (int i = p->pos + 1; i < p->ntoks; i++) {
+        TokKind k = p->toks[i].kind;
+        if (k == T_LBRACE)
+            return 1;
+        if (k == T_NEWLINE || k == T_SEMI || k == T_EOF || k == T_RBRACE)
+            return 0;
+    }
+    return 0;
+}
+
+/* Reports a statement that starts with another language's keyword; the
+ * caller skips the statement.  Returns 1 when it did. */
+static int foreign_statement(Parser *p)
+{
+    Token *t = peek(p);
+    for (size_t i = 0; i < sizeof foreign_keywords / sizeof *foreign_keywords; i++) {
+        if (!tok_is(t, foreign_keywords[i].word))
+            continue;
+        int fits = foreign_keywords[i].next == T_COUNT ? opens_block_on_line(p)
+                                                       : peek_at(p, 1)->kind == foreign_keywords[i].next;
+        if (!fits)
+            continue;
+        char msg[160];
+        snprintf(msg, sizeof msg, "'%s' is not Wyn: Wyn writes it as %s", foreign_keywords[i].word,
+                 foreign_keywords[i].wyn);
+        error_at(p, t, "%s", msg);
+        return 1;
+    }
+    return 0;
+}
+
 static Node *parse_stmt(Parser *p)
 {
     Token *t = peek(p);
     Node *n;
+    if (foreign_statement(p)) {
+        synchronize(p);
+        return mk(p, N_BLOCK, t);
+    }
     switch (t->kind) {
     case T_VAR:
         next(p);
@@ -1513,7 +1629,7 @@ static void parse_members(Parser *p, Node *owner, NodeList *methods, int fields)
         if (diag_error_count() > 20)
             break;
     }
-    expect(p, T_RBRACE, NULL);
+    close_brace(p, NULL);
 }
 
 static void parse_type_params(Parser *p, Node *decl)
@@ -1560,7 +1676,7 @@ static Node *parse_enum(Parser *p, Token *t)
         if (diag_error_count() > 20)
             break;
     }
-    expect(p, T_RBRACE, "to close the enum");
+    close_brace(p, "to close the enum");
     return e;
 }
 
@@ -1582,7 +1698,7 @@ static Node *parse_extern(Parser *p, Token *t)
             accept(p, T_COMMA);
             skip_newlines(p);
         }
-        expect(p, T_RBRACE, "to close the extern block");
+        close_brace(p, "to close the extern block");
     } else {
         Token *ft = peek(p);
         if (expect(p, T_FN, "after extern"))
