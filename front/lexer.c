@@ -58,6 +58,9 @@ typedef struct Lexer {
     /* open brackets: '(' and '[' suppress newlines, '{' re-enables them */
     VEC(char) nest;
     int depth;
+    /* a '.' or '|>' that continues the statement after blank and comment
+     * lines: the newlines before it are already known not to end it */
+    const char *continuation;
 } Lexer;
 
 static void advance(Lexer *lx)
@@ -104,18 +107,24 @@ static void newline(Lexer *lx, int line, int col)
     if (lx->out.len == 0)
         return;
     TokKind prev = lx->out.items[lx->out.len - 1].kind;
-    if (prev == T_NEWLINE || prev == T_LBRACE || continues_line(prev))
+    if (prev == T_NEWLINE || prev == T_LBRACE || continues_line(prev) || lx->p <= lx->continuation)
         return;
-    /* a next line starting with '.' (not '..') continues a method chain */
+    /* a next line starting with '.' (not '..') continues a method chain,
+     * one starting with '|>' a pipe chain */
     const char *q = lx->p;
-    while (q < lx->end && (*q == ' ' || *q == '\t' || *q == '\r' || *q == '\n'))
-        q++;
-    if (q + 1 < lx->end && q[0] == '.' && q[1] != '.')
+    for (;;) { /* blank lines and whole-line comments in between */
+        while (q < lx->end && (*q == ' ' || *q == '\t' || *q == '\r' || *q == '\n'))
+            q++;
+        if (!(q + 1 < lx->end && q[0] == '/' && q[1] == '/'))
+            break;
+        while (q < lx->end && *q != '\n')
+            q++;
+    }
+    if (q + 1 < lx->end && ((q[0] == '.' && q[1] != '.') || (q[0] == '?' && q[1] == '.') ||
+                            (q[0] == '|' && q[1] == '>'))) {
+        lx->continuation = q;
         return;
-    if (q + 1 < lx->end && q[0] == '?' && q[1] == '.')
-        return;
-    if (q + 1 < lx->end && q[0] == '|' && q[1] == '>') /* a pipe chain */
-        return;
+    }
     emit(lx, T_NEWLINE, lx->p, line, col);
 }
 

@@ -603,9 +603,12 @@ static Node *parse_if_expr(Parser *p, Token *t)
     n->a = parse_head_expr(p);
     n->b = parse_block(p);
     Token *e = peek(p);
-    if (kind(p) == T_NEWLINE && peek_at(p, 1)->kind == T_ELSE)
+    if (kind(p) == T_NEWLINE && (peek_at(p, 1)->kind == T_ELSE || tok_is(peek_at(p, 1), "elif")))
         next(p);
-    if (accept(p, T_ELSE)) {
+    if (tok_is(peek(p), "elif")) {
+        error_at(p, peek(p), "'elif' is not Wyn: Wyn writes it as %s", "'else if'");
+        n->c = parse_if_expr(p, next(p));
+    } else if (accept(p, T_ELSE)) {
         if (kind(p) == T_IF)
             n->c = parse_if_expr(p, next(p));
         else
