@@ -6,6 +6,7 @@
 #include "common.h"
 #include "diag.h"
 #include "emit.h"
+#include "fmt_cmd.h"
 #include "jit.h"
 #include "tier.h"
 #include "wyn_rt.h"
@@ -29,6 +30,7 @@ static const char usage[] =
     "       wyn --emit-c FILE.wyn [-o OUT.c]   print standalone C\n"
     "       wyn build FILE.wyn [-o EXE] [-O0..-O3]   build a native binary with cc\n"
     "       wyn cache clean               empty the cache of optimized builds\n"
+    "       wyn fmt [--check] FILE.wyn|FOLDER ...    rewrite in the canonical layout\n"
     "       wyn --version | --help\n"
     "FILE may be '-' to read the program from standard input.\n"
     "Environment: WYN_THREADS (worker threads), WYN_STACK_SIZE (coroutine stack, K/M/G),\n"
@@ -38,12 +40,7 @@ static const char usage[] =
 static char *read_all(FILE *f, int *len)
 {
     Buf b = {0};
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        buf_put(&b, chunk, n);
-    if (!b.data)
-        buf_put(&b, "", 0);
+    buf_read_all(&b, f);
     *len = (int)b.len;
     return b.data;
 }
@@ -250,6 +247,8 @@ int main(int argc, char **argv)
         }
         return tier_clean();
     }
+    if (!strcmp(cmd, "fmt"))
+        return fmt_command(argc - 2, argv + 2);
     if (!strcmp(cmd, "check")) {
         if (argc < 3) {
             fputs("wyn: check needs a file\n", stderr);

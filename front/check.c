@@ -1252,13 +1252,8 @@ static char *read_file(const char *path, int *len)
         return NULL;
     }
     Buf b = {0};
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        buf_put(&b, chunk, n);
+    buf_read_all(&b, f);
     fclose(f);
-    if (!b.data)
-        buf_put(&b, "", 0);
     *len = (int)b.len;
     return b.data;
 }

@@ -101,3 +101,14 @@ void buf_free(Buf *b)
     b->data = NULL;
     b->len = b->cap = 0;
 }
+
+int buf_read_all(Buf *b, void *stream)
+{
+    FILE *f = stream;
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        buf_put(b, chunk, n);
+    buf_put(b, "", 0);
+    return !ferror(f);
+}

@@ -37,5 +37,8 @@ void buf_put(Buf *b, const char *s, size_t n);
 void buf_puts(Buf *b, const char *s);
 void buf_printf(Buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_free(Buf *b);
+/* Appends everything left in f (a FILE *, passed as void * to keep stdio
+ * out of this header); 0 on a read error.  b->data is never NULL after. */
+int buf_read_all(Buf *b, void *f);
 
 #endif

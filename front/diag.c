@@ -28,6 +28,8 @@ int diag_file_count(void) { return files.len; }
 
 int diag_error_count(void) { return error_count; }
 
+void diag_reset_errors(void) { error_count = 0; }
+
 /* Prints source line `line` of f and a caret under column `col`, expanding
  * tabs the same way in both so that the caret lines up. */
 static void show_line(const SourceFile *f, int line, int col)

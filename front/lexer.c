@@ -35,7 +35,7 @@ static const char *const names[T_COUNT] = {
     [T_PLUSEQ] = "'+='", [T_MINUSEQ] = "'-='", [T_STAREQ] = "'*='",
     [T_SLASHEQ] = "'/='", [T_PERCENTEQ] = "'%='", [T_PLUSPLUS] = "'++'",
     [T_MINUSMINUS] = "'--'", [T_COLONCOLON] = "'::'", [T_PIPEGT] = "'|>'", [T_ANDAND] = "'&&'",
-    [T_OROR] = "'||'", [T_BANG] = "'!'",
+    [T_OROR] = "'||'", [T_BANG] = "'!'", [T_COMMENT] = "comment",
 };
 
 const char *tok_name(TokKind k)
@@ -61,6 +61,9 @@ typedef struct Lexer {
     /* a '.' or '|>' that continues the statement after blank and comment
      * lines: the newlines before it are already known not to end it */
     const char *continuation;
+    /* when set, comments are kept here as T_COMMENT tokens (wyn fmt);
+     * they never enter `out`, so the parser's view is the same */
+    TokenList *comments;
 } Lexer;
 
 static void advance(Lexer *lx)
@@ -83,7 +86,7 @@ static Token *emit(Lexer *lx, TokKind k, const char *start, int line, int col)
 }
 
 /* Tokens after which a newline continues the statement. */
-static int continues_line(TokKind k)
+int tok_continues_line(TokKind k)
 {
     switch (k) {
     case T_PLUS: case T_MINUS: case T_STAR: case T_SLASH: case T_PERCENT:
@@ -107,7 +110,7 @@ static void newline(Lexer *lx, int line, int col)
     if (lx->out.len == 0)
         return;
     TokKind prev = lx->out.items[lx->out.len - 1].kind;
-    if (prev == T_NEWLINE || prev == T_LBRACE || continues_line(prev) || lx->p <= lx->continuation)
+    if (prev == T_NEWLINE || prev == T_LBRACE || tok_continues_line(prev) || lx->p <= lx->continuation)
         return;
     /* a next line starting with '.' (not '..') continues a method chain,
      * one starting with '|>' a pipe chain */
@@ -388,9 +391,20 @@ static void lex_punct(Lexer *lx)
     advance(lx);
 }
 
-TokenList lex_all(int file, const char *text, int len, int line, int col)
+static void keep_comment(Lexer *lx, const char *start, int line, int col)
 {
-    Lexer lx = { .file = file, .p = text, .end = text + len, .line = line, .col = col };
+    if (!lx->comments)
+        return;
+    Token t = { .kind = T_COMMENT, .line = line, .col = col, .start = start,
+                .len = (int)(lx->p - start) };
+    vec_push(lx->comments, t);
+}
+
+static TokenList lex_run(int file, const char *text, int len, int line, int col,
+                         TokenList *comments)
+{
+    Lexer lx = { .file = file, .p = text, .end = text + len, .line = line, .col = col,
+                 .comments = comments };
     while (lx.p < lx.end) {
         char c = *lx.p;
         if (c == '\n') {
@@ -400,9 +414,13 @@ TokenList lex_all(int file, const char *text, int len, int line, int col)
         } else if (c == ' ' || c == '\t' || c == '\r') {
             advance(&lx);
         } else if (c == '/' && lx.p[1] == '/') {
+            const char *s = lx.p;
+            int l = lx.line, cl = lx.col;
             while (lx.p < lx.end && *lx.p != '\n')
                 advance(&lx);
+            keep_comment(&lx, s, l, cl);
         } else if (c == '/' && lx.p[1] == '*') {
+            const char *s = lx.p;
             int l = lx.line, cl = lx.col;
             advance(&lx);
             advance(&lx);
@@ -413,6 +431,7 @@ TokenList lex_all(int file, const char *text, int len, int line, int col)
             else {
                 advance(&lx);
                 advance(&lx);
+                keep_comment(&lx, s, l, cl);
             }
         } else if (c >= '0' && c <= '9') {
             lex_number(&lx);
@@ -449,4 +468,15 @@ TokenList lex_all(int file, const char *text, int len, int line, int col)
     vec_push(&lx.out, eof);
     free(lx.nest.items);
     return lx.out;
+}
+
+TokenList lex_all(int file, const char *text, int len, int line, int col)
+{
+    return lex_run(file, text, len, line, col, NULL);
+}
+
+TokenList lex_keep_comments(int file, const char *text, int len, int line, int col,
+                            TokenList *comments)
+{
+    return lex_run(file, text, len, line, col, comments);
 }

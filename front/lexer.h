@@ -25,6 +25,7 @@ typedef enum TokKind {
     T_TILDE, T_SHL, T_SHR, T_PLUSEQ, T_MINUSEQ, T_STAREQ, T_SLASHEQ,
     T_PERCENTEQ, T_PLUSPLUS, T_MINUSMINUS, T_COLONCOLON, T_PIPEGT,
     T_ANDAND, T_OROR, T_BANG,      /* C operators: only for good errors */
+    T_COMMENT,                     /* only from lex_keep_comments */
     /* keywords */
     T_AND, T_AS, T_AWAIT, T_BREAK, T_CONST, T_CONTINUE, T_DEFER, T_ELSE,
     T_ENUM, T_EXTERN, T_FALSE, T_FN, T_FOR, T_IF, T_IMPL, T_IMPORT, T_IN,
@@ -54,7 +55,14 @@ typedef struct TokenList {
 /* Lexes text (len bytes) of file `file`, positions starting at line/col.
  * Errors are reported through diag_error; the list always ends with T_EOF. */
 TokenList lex_all(int file, const char *text, int len, int line, int col);
+/* The same tokens as lex_all, and every comment (whole: '//' to the end
+ * of the line, or the block) appended to *comments as a T_COMMENT token
+ * in source order: for wyn fmt. */
+TokenList lex_keep_comments(int file, const char *text, int len, int line, int col,
+                            TokenList *comments);
 const char *tok_name(TokKind k);
+/* True when a newline after a token of kind k continues the statement. */
+int tok_continues_line(TokKind k);
 /* True when a keyword token may be used as a name (after '.'). */
 int tok_is_keyword(TokKind k);
 

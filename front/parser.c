@@ -1784,6 +1784,10 @@ NodeList parse_file(int file)
         memset(copy, ' ', (size_t)i);
         text = copy;
     }
+    /* a file given after one that hit a nesting limit (wyn fmt a b)
+     * starts afresh */
+    bailing = 0;
+    nesting = type_nesting = block_nesting = 0;
     TokenList toks = lex_all(file, text, len, 1, 1);
     Parser p = { .file = file, .toks = toks.items, .ntoks = toks.len };
     NodeList items = {0};
