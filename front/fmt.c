@@ -20,6 +20,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A ( or [ without commas is broken over lines only when what it holds
+ * is longer than this: f(\n x\n) gains nothing. */
+enum { MIN_BROKEN_CONTENTS = 20 };
+
 typedef enum Role {
     R_NONE,
     R_UNARY,         /* '-' or '~' before an operand */
@@ -577,29 +581,84 @@ static void align_comments(Fmt *f)
     f->out = out;
 }
 
+/* How a token changes the nesting that line breaking counts: brackets,
+ * type arguments and lambda parameter lists. */
+static int nest_change(const FTok *t)
+{
+    if (!is_code(t))
+        return 0;
+    if (is_open(t->kind) || t->role == R_LAMBDA_OPEN || (t->kind == T_LT && t->role == R_GENERIC))
+        return 1;
+    if (is_close(t->kind) || t->role == R_LAMBDA_CLOSE || (t->kind == T_GT && t->role == R_GENERIC))
+        return -1;
+    return t->kind == T_SHR && t->role == R_GENERIC ? -2 : 0;
+}
+
+/* A long line with a chain of two or more method calls at its own level
+ * breaks before each '.' after the first call.  (The lexer never ends a
+ * statement before a line that starts with '.'.)  Returns 0 if it has none. */
+static int break_chain(Fmt *f, const Line *ln)
+{
+    VEC(int) dots = {0};  /* the '.' of each call of the current chain */
+    int depth = 0, last_close = -1;
+    for (int k = ln->first; k <= ln->last; k++) {
+        const FTok *t = &f->t.items[k];
+        if (depth == 0 && k > ln->first && k + 2 <= ln->last && is_code(t) &&
+            (t->kind == T_DOT || t->kind == T_QDOT) && f->t.items[k + 1].kind == T_IDENT &&
+            f->t.items[k + 2].kind == T_LPAREN && f->t.items[k + 2].match > 0) {
+            if (dots.len && k - 1 != last_close) {
+                if (dots.len >= 2)
+                    break;        /* the first chain of the line is enough */
+                dots.len = 0;     /* a single call: start again here */
+            }
+            vec_push(&dots, k);
+            last_close = f->t.items[k + 2].match;
+        }
+        depth += nest_change(t);
+        if (depth < 0) { /* closes what an earlier line opened: a new level */
+            depth = 0;
+            dots.len = 0;
+        }
+    }
+    int changed = dots.len >= 2;
+    for (int i = 1; changed && i < dots.len; i++)
+        f->t.items[dots.items[i]].brk = 1;
+    free(dots.items);
+    return changed;
+}
+
+/* Is the ( or [ at j worth breaking: a list, or long contents? */
+static int worth_breaking(const Fmt *f, int j)
+{
+    int depth = 0, chars = 0;
+    for (int k = j + 1; k < f->t.items[j].match; k++) {
+        const FTok *t = &f->t.items[k];
+        if (depth == 0 && is_code(t) && t->kind == T_COMMA)
+            return 1;
+        depth += nest_change(t);
+        chars += t->len + 1;
+    }
+    return chars > MIN_BROKEN_CONTENTS;
+}
+
 /* Breaks the outermost ( or [ of a long line whose partner is on the same
- * line: one element per line.  Returns 0 when the line has none. */
+ * line, one element per line.  Returns 0 when the line has none. */
 static int break_line(Fmt *f, const Line *ln)
 {
+    if (break_chain(f, ln))
+        return 1;
     for (int j = ln->first; j <= ln->last; j++) {
         FTok *o = &f->t.items[j];
         if (!is_code(o) || (o->kind != T_LPAREN && o->kind != T_LBRACKET) ||
-            o->match <= j + 1 || o->match > ln->last)
+            o->match <= j + 1 || o->match > ln->last || !worth_breaking(f, j))
             continue;
         int depth = 0;
         f->t.items[j + 1].brk = 1;
         for (int k = j + 1; k < o->match; k++) {
             FTok *t = &f->t.items[k];
-            if (!is_code(t))
-                continue;
-            if (is_open(t->kind) || t->role == R_LAMBDA_OPEN || (t->kind == T_LT && t->role == R_GENERIC))
-                depth++;
-            else if (is_close(t->kind) || t->role == R_LAMBDA_CLOSE || (t->kind == T_GT && t->role == R_GENERIC))
-                depth--;
-            else if (t->kind == T_SHR && t->role == R_GENERIC)
-                depth -= 2;
-            else if (depth == 0 && t->kind == T_COMMA && k + 1 < o->match)
+            if (depth == 0 && is_code(t) && t->kind == T_COMMA && k + 1 < o->match)
                 f->t.items[k + 1].brk = 1;
+            depth += nest_change(t);
         }
         f->t.items[o->match].brk = 1;
         return 1;

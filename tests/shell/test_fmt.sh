@@ -52,6 +52,10 @@ var total=1+
 var chain=xs
 .map(|v|v+1)
 println(total,chain)
+println(xs.map(|v|v+1).filter(|v|v>1).map(|v|v*1000000000).filter(|v|v>0).map(|v|v+123456789).len())
+if xs.len()>0 and xs.contains(2) and xs.contains(3) and not xs.contains(4) and xs.len()<100 {
+println("a long line without a list to break stays long")
+}
 for i in 0..-1{print(i)}
 println(very_long_function_name_number_one(1000000), very_long_function_name_number_two(2000000, 3000000))
 fn very_long_function_name_number_one(x:int)->int{return x}
@@ -88,6 +92,17 @@ var total = 1 +
 var chain = xs
     .map(|v| v + 1)
 println(total, chain)
+println(
+    xs.map(|v| v + 1)
+        .filter(|v| v > 1)
+        .map(|v| v * 1000000000)
+        .filter(|v| v > 0)
+        .map(|v| v + 123456789)
+        .len()
+)
+if xs.len() > 0 and xs.contains(2) and xs.contains(3) and not xs.contains(4) and xs.len() < 100 {
+    println("a long line without a list to break stays long")
+}
 for i in 0..-1 { print(i) }
 println(
     very_long_function_name_number_one(1000000),
