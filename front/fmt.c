@@ -475,9 +475,14 @@ static int line_indent(const Fmt *f, const Render *r, int i)
         return r->body_indent;
     int indent = top ? top->line_indent + 1 : 0;
     const FTok *lc = r->last_code >= 0 ? &f->t.items[r->last_code] : NULL;
+    /* a continued statement: the lexer did not end it at the line break
+     * (after an operator, before a '.' chain...), or, inside ( [, the
+     * line before ends with an operator or this one starts a '.' chain */
+    int statement_level = !top || top->kind == T_LBRACE;
     if ((code && (t->kind == T_DOT || t->kind == T_QDOT)) ||
-        (lc && lc->kind != T_COMMA && tok_continues_line(lc->kind)))
-        indent++; /* a continued statement */
+        (lc && lc->kind != T_COMMA && tok_continues_line(lc->kind)) ||
+        (statement_level && lc && lc->kind != T_COMMA && lc->kind != T_LBRACE && !lc->ends_stmt))
+        indent++;
     return indent;
 }
 
