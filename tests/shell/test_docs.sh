@@ -13,6 +13,7 @@
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
 WYN=${WYN:-$root/wyn}
+[[ "$WYN" == /* ]] || WYN=$PWD/$WYN   # the examples run from other folders
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fails=0 count=0

@@ -14,6 +14,7 @@
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
 WYN=${WYN:-$root/wyn}
+[[ "$WYN" == /* ]] || WYN=$PWD/$WYN   # the examples run from other folders
 RUN_TIMEOUT=${RUN_TIMEOUT:-10}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -159,7 +160,9 @@ rm -rf "$tmp/orig/tests/fuzz/out"
 conf=$root/../shared/conformance/tests
 [[ -d "$conf" ]] && cp -r "$conf" "$tmp/orig/conformance"
 cp -r "$tmp/orig/." "$tmp/fmt/"
-(cd "$tmp/fmt" && "$WYN" fmt . >"$tmp/fmt.out" 2>"$tmp/fmt.err")
+(cd "$tmp/fmt" && "$WYN" fmt . >"$tmp/fmt.out" 2>"$tmp/fmt.err"); rc=$?
+# 1: the tests of syntax errors do not parse (they are reported and kept)
+[[ $rc == 1 ]] && grep -q "errors/.*: error:" "$tmp/fmt.err" || fail "wyn fmt over the tree: status $rc"
 grep -q "internal error" "$tmp/fmt.err" && fail "internal errors: $(grep 'internal error' "$tmp/fmt.err" | head -5)"
 (cd "$tmp/fmt" && "$WYN" fmt --check . >"$tmp/again.diff" 2>/dev/null)
 [[ -s "$tmp/again.diff" ]] && { fail "not idempotent:"; head -40 "$tmp/again.diff"; }
