@@ -113,19 +113,7 @@ static int emit_str_method(Buf *b, Node *n, const char *m)
     if (!strcmp(m, "to_int")) { call2(b, "rt_str_to_int", n, 1); return 1; }
     if (!strcmp(m, "to_float")) { call2(b, "rt_str_to_float", n, 1); return 1; }
     if (!strcmp(m, "to_string")) { rcv(b, n); return 1; }
-    if (!strcmp(m, "format")) {
-        int k = new_tmp();
-        buf_printf(b, "({ WynStr *_fa%d[%d]; ", k, n->list.len ? n->list.len : 1);
-        for (int i = 0; i < n->list.len; i++) {
-            buf_printf(b, "_fa%d[%d] = ", k, i);
-            emit_to_string(b, n->list.items[i]);
-            buf_puts(b, "; ");
-        }
-        buf_puts(b, "rt_str_format(");
-        rcv(b, n);
-        buf_printf(b, ", _fa%d, %d, %d); })", k, n->list.len, loc(n));
-        return 1;
-    }
+    if (!strcmp(m, "format")) { emit_format_call(b, recv(n), &n->list, loc(n)); return 1; }
     return 0;
 }
 

@@ -1133,6 +1133,7 @@ static void emit_expr_raw(Buf *b, Node *n)
         buf_printf(b, "rt_str_concat_n(_ip%d, %d); })", k, n->list.len);
         return;
     }
+    case N_FORMAT: emit_format_spec(b, n); return;
     case N_NONE: buf_printf(b, "((%s){0})", ctype(n->type)); return;
     case N_SOME:
         buf_printf(b, "((%s){ 1, ", ctype(n->type));

@@ -104,4 +104,8 @@ void emit_print(Buf *b, Node *n);
 void emit_to_string(Buf *b, Node *e);
 void emit_format_value(Buf *b, const char *sb, Node *e, int quoted);
 
+/* emit_format.c */
+void emit_format_call(Buf *b, Node *fmt, NodeList *args, wyn_loc_t loc); /* fmt.format(args) */
+void emit_format_spec(Buf *b, Node *n);                                  /* ${value:spec} */
+
 #endif

@@ -22,7 +22,8 @@ typedef enum NodeKind {
     N_FLOAT,      /* fval */
     N_BOOL,       /* ival */
     N_STR,        /* sval, slen (decoded bytes) */
-    N_INTERP,     /* list: parts (N_STR or expressions) */
+    N_INTERP,     /* list: parts (N_STR, N_FORMAT or expressions) */
+    N_FORMAT,     /* ${a:spec} inside N_INTERP: a value, b N_STR spec text */
     N_NONE,       /* none */
     N_IDENT,      /* name; sym after checking */
     N_SELF,       /* self */

@@ -986,6 +986,7 @@ Type *check_expr(Node **slot, Type *expected)
     case N_BOOL: t = ty_bool; break;
     case N_STR: t = ty_str; break;
     case N_INTERP: t = check_interp(n); break;
+    case N_FORMAT: t = check_format_spec(n); break;
     case N_NONE: {
         Type *ex = expected ? type_prune(expected) : NULL;
         t = ex && ex->kind == TY_OPT ? ex : type_opt(type_var());

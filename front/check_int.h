@@ -62,6 +62,10 @@ Type *builtin_struct_type(const char *name);
 /* Task, Math, File, ...: names of the built-in library modules. */
 int is_builtin_module_name(const char *n);
 
+/* check_format.c */
+Type *check_format_spec(Node *n);                    /* ${value:spec} */
+void check_format_literal(Node *fmt, NodeList *args); /* "...".format(args) */
+
 /* check_expr.c */
 Type *check_expr(Node **slot, Type *expected);
 /* Makes *slot acceptable where `want` is expected (unify, int->float,

@@ -108,6 +108,7 @@ static Type *str_method(Node *n, const char *name)
     if (!strcmp(name, "format")) {
         for (int i = 0; i < n->list.len; i++)
             check_expr(&n->list.items[i], NULL);
+        check_format_literal(n->a->a, &n->list);
         return ty_str;
     }
     return NULL;

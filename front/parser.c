@@ -10,6 +10,7 @@
 #include "parser.h"
 #include "diag.h"
 #include "lexer.h"
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -219,6 +220,31 @@ static Node *string_piece(Parser *p, const char *s, int n, int line, int col)
 
 static Node *parse_sub_expression(Parser *p, const char *s, int n, int line, int col);
 
+/* Where the format spec of "${value:spec}" starts: the offset of the first
+ * ':' of the interpolation text that is outside brackets and strings, does
+ * not start a path 'Name::name', and does not close a 'c ? a : b' (each '?'
+ * not followed by '.' waits for one ':').  -1: no spec. */
+static int interp_spec_colon(const char *s, int n)
+{
+    int depth = 0, in_str = 0, pending = 0;
+    for (int i = 0; i < n; i++) {
+        char c = s[i];
+        if (in_str) {
+            if (c == '\\') i++;
+            else if (c == '"') in_str = 0;
+        } else if (c == '"') in_str = 1;
+        else if (c == '(' || c == '[' || c == '{') depth++;
+        else if (c == ')' || c == ']' || c == '}') depth--;
+        else if (depth > 0) continue;
+        else if (c == '?' && !(i + 1 < n && s[i + 1] == '.')) pending++;
+        else if (c == ':' && i + 2 < n && s[i + 1] == ':' && (isalpha((unsigned char)s[i + 2]) || s[i + 2] == '_'))
+            i++; /* Module::name */
+        else if (c == ':' && pending > 0) pending--;
+        else if (c == ':') return i;
+    }
+    return -1;
+}
+
 /* "text ${expr} more": splits the body into pieces and sub-expressions. */
 static Node *parse_string(Parser *p, Token *t)
 {
@@ -256,7 +282,17 @@ static Node *parse_string(Parser *p, Token *t)
                 j++;
             }
             int ecol = col + i + 2;
-            Node *e = parse_sub_expression(p, s + i + 2, j - (i + 2), t->body_line, ecol);
+            int colon = interp_spec_colon(s + i + 2, j - (i + 2));
+            int elen = colon >= 0 ? colon : j - (i + 2);
+            Node *e = parse_sub_expression(p, s + i + 2, elen, t->body_line, ecol);
+            if (colon >= 0) { /* ${value:spec} */
+                int at = i + 2 + colon + 1;
+                Node *f = node_new(N_FORMAT, p->file, t->body_line, col + at);
+                f->a = e;
+                f->b = string_piece(p, s + at, j - at, t->body_line, col + at);
+                f->b->col = col + at;
+                e = f;
+            }
             vec_push(&interp->list, e);
             i = j + 1;
             start = i;

@@ -1,8 +1,8 @@
 /*
  * str.c — the core of Wyn strings: creation, concatenation, comparison,
- * hashing, indexing and slicing, conversion to and from numbers, and
- * format().  The text methods (upper, split, replace, ...) are in
- * str_methods.c.
+ * hashing, indexing and slicing, conversion to and from numbers.  The
+ * text methods (upper, split, replace, ...) are in str_methods.c, format()
+ * and format specs in str_format.c.
  *
  * A WynStr is immutable once returned, so results may share storage with
  * arguments (s + "" is s) and one-byte strings come from a static table of
@@ -310,43 +310,4 @@ double rt_str_to_float(WynStr *s, wyn_loc loc)
     if (end != s->data + s->len)
         invalid_number(s, loc);
     return v;
-}
-
-/* --------------------------------------------------------------- format */
-
-/* One pass over fmt: with out == NULL it only measures.  Returns the
- * length of the result. */
-static wyn_int format_pass(WynStr *fmt, WynStr **args, wyn_int n, char *out,
-                           wyn_loc loc)
-{
-    const char *p = fmt->data, *end = fmt->data + fmt->len;
-    wyn_int len = 0, next = 0;
-    while (p < end) {
-        const char *piece = p;
-        wyn_int piece_len = 1;
-        if (p + 1 < end && p[0] == '{' && p[1] == '}') {
-            if (next >= n)
-                rt_panic(loc, "format: not enough arguments");
-            piece = args[next]->data;
-            piece_len = args[next]->len;
-            next++;
-            p += 2;
-        } else if (p + 1 < end && (p[0] == '{' || p[0] == '}') && p[1] == p[0]) {
-            p += 2; /* "{{" or "}}": one brace */
-        } else {
-            p++;
-        }
-        if (out)
-            memcpy(out + len, piece, (size_t)piece_len);
-        len += piece_len;
-    }
-    return len;
-}
-
-WynStr *rt_str_format(WynStr *fmt, WynStr **args, wyn_int n, wyn_loc loc)
-{
-    wyn_int len = format_pass(fmt, args, n, NULL, loc);
-    WynStr *s = rt_str_alloc(len);
-    format_pass(fmt, args, n, s->data, loc);
-    return rt_autorelease(s);
 }

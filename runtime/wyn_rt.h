@@ -211,12 +211,29 @@ WynArr *rt_str_bytes(WynStr *s);              /* [int] */
 WynStr *rt_str_reverse(WynStr *s);                   /* by code point */
 wyn_int rt_str_to_int(WynStr *s, wyn_loc loc);       /* "invalid number" on bad text */
 double rt_str_to_float(WynStr *s, wyn_loc loc);
-/* "{}" takes the next of args (already formatted); "{{" and "}}" are braces */
-WynStr *rt_str_format(WynStr *fmt, WynStr **args, wyn_int n, wyn_loc loc);
 WynStr *rt_str_from_int(wyn_int v);
 WynStr *rt_str_from_float(double v);                 /* SPEC §14 float text */
 WynStr *rt_str_from_bool(wyn_bool v);
 wyn_int rt_str_hash(WynStr *s);
+
+/* ------------------------------------------------------------ format specs */
+
+/* A value handed to format() or to ${value:spec} (runtime/str_format.c).
+ * kind says which member is set and which specs fit (runtime/fmt_spec.h):
+ * ints and floats are formatted as numbers; a bool, a string, and any other
+ * value (WYN_FMT_OTHER, already turned into its SPEC §14 text in v.s) as
+ * text.  Passed by pointer: it mixes integer and floating members. */
+enum { WYN_FMT_INT, WYN_FMT_FLOAT, WYN_FMT_BOOL, WYN_FMT_STR, WYN_FMT_OTHER };
+typedef struct WynFmtArg {
+    int kind;
+    union { wyn_int i; double f; wyn_bool b; WynStr *s; } v;
+} WynFmtArg;
+/* "{}" and "{:spec}" take the next of args, "{{" and "}}" are braces, any
+ * other brace is text.  A spec that does not fit its argument, an unclosed
+ * "{:" and too few args are runtime errors at loc. */
+WynStr *rt_str_format(WynStr *fmt, const WynFmtArg *args, wyn_int n, wyn_loc loc);
+/* ${value:spec}: the text of *arg under spec (the text after ':'). */
+WynStr *rt_str_format_spec(const WynFmtArg *arg, WynStr *spec, wyn_loc loc);
 
 /* ---------------------------------------------------------- string builder */
 

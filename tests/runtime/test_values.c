@@ -351,7 +351,7 @@ static void test_string_numbers(void)
     CHECK(rt_str_to_float(S("-1e3"), 0) == -1000.0);
     CHECK(rt_str_to_float(S("42"), 0) == 42.0);
     CHECK(isinf(rt_str_to_float(S("inf"), 0)));
-    WynStr *args[] = {S("x"), S("42")};
+    WynFmtArg args[] = {{WYN_FMT_STR, {.s = S("x")}}, {WYN_FMT_STR, {.s = S("42")}}};
     CHECK_STR(rt_str_format(S("{} = {}"), args, 2, 0), "x = 42");
     CHECK_STR(rt_str_format(S("{{{}}} {"), args, 1, 0), "{x} {");
     CHECK_STR(rt_str_format(S("no args }"), args, 0, 0), "no args }");
@@ -900,7 +900,11 @@ static void child_fault(void *arg)
     case F_PANIC_STR: rt_panic_str(loc, S("str boom"));
     case F_TO_INT: rt_str_to_int(S("12x"), loc); break;
     case F_TO_FLOAT: rt_str_to_float(S(" 1.5"), loc); break;
-    case F_FORMAT: rt_str_format(S("{} {}"), (WynStr **)&empty, 1, loc); break;
+    case F_FORMAT: {
+        WynFmtArg one = {WYN_FMT_INT, {.i = 1}};
+        rt_str_format(S("{} {}"), &one, 1, loc);
+        break;
+    }
     case F_POP: rt_arr_pop(empty, &x, loc); break;
     case F_FIRST: rt_arr_first(empty, &x, loc); break;
     case F_STATUS: rt_fatal_status(WYN_LOC(0, 7), "stack overflow", 139);
@@ -1028,8 +1032,9 @@ static void test_own_strings(void)
     CHECK(LIVE() == base);
     /* every producer drains back to nothing */
     mark = rt_pool_mark();
-    WynStr *f = rt_str_format(S("{}-{}"), (WynStr *[]){S("a"), rt_str_from_int(42)}, 2, 0);
-    CHECK_STR(f, "a-42");
+    WynFmtArg fa[] = {{WYN_FMT_STR, {.s = S("a")}}, {WYN_FMT_INT, {.i = 42}}};
+    WynStr *f = rt_str_format(S("{}-{:>4}"), fa, 2, 0);
+    CHECK_STR(f, "a-  42");
     CHECK_STR(rt_str_upper(S("abc")), "ABC");
     CHECK_STR(rt_str_replace(S("aXa"), S("X"), S("yy")), "ayya");
     CHECK_STR(rt_str_reverse(S("abc")), "cba");
