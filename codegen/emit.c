@@ -274,7 +274,7 @@ static void mark_borrowed_loop_vars(Node *n)
         int nv = n->list.len;
         if (vars && body_keeps_elements(n->b, vars, nv)) {
             Sym *elem = nv == 2 ? vars[1] : vars[0];
-            if (elem)
+            if (elem && !elem->in_cell)
                 elem->rc_borrowed = 1;
         }
     }
@@ -290,7 +290,7 @@ static void mark_borrowed_loop_vars(Node *n)
 
 static int owned_param(FnInfo *f, int i)
 {
-    return !(i == 0 && f->is_method) && f->param_syms && f->param_syms[i] &&
+    return !(i == 0 && f->is_method) && f->param_syms && f->param_syms[i] && !f->param_syms[i]->in_cell &&
            f->param_syms[i]->rc_owned && type_managed(f->params[i]);
 }
 
@@ -299,18 +299,26 @@ static void release_locals(Buf *b, FnInfo *f)
 {
     for (int i = 0; i < f->locals.len; i++) {
         Sym *s = f->locals.items[i];
-        if (!s->rc_borrowed)
+        if (s->in_cell)
+            emit_cell_release(b, s);
+        else if (!s->rc_borrowed)
             emit_drop_var(b, s->type, s->cname);
     }
     for (int i = 0; i < f->nparams; i++)
         if (owned_param(f, i))
             emit_drop_var(b, f->params[i], f->param_syms[i]->cname);
+        else if (f->param_syms && f->param_syms[i] && f->param_syms[i]->in_cell)
+            emit_cell_release(b, f->param_syms[i]);
 }
 
 static int has_owned_locals(FnInfo *f)
 {
     for (int i = 0; i < f->locals.len; i++)
-        if (type_managed(f->locals.items[i]->type) && !f->locals.items[i]->rc_borrowed)
+        if ((type_managed(f->locals.items[i]->type) && !f->locals.items[i]->rc_borrowed) ||
+            f->locals.items[i]->in_cell)
+            return 1;
+    for (int i = 0; i < f->nparams; i++)
+        if (f->param_syms && f->param_syms[i] && f->param_syms[i]->in_cell)
             return 1;
     for (int i = 0; i < f->nparams; i++)
         if (owned_param(f, i))
@@ -529,7 +537,9 @@ static void emit_for(Buf *b, Node *s)
         emit_expr(b, it->a);
         buf_printf(b, ", _n%d = ", k);
         emit_expr(b, it->b);
-        buf_printf(b, "; _i%d %s _n%d; _i%d++) { %s = _i%d; ", k, it->ival ? "<=" : "<", k, k, v0, k);
+        buf_printf(b, "; _i%d %s _n%d; _i%d++) { ", k, it->ival ? "<=" : "<", k, k);
+        emit_fresh_cells(b, s);
+        buf_printf(b, "%s = _i%d; ", v0, k);
         if (mark)
             buf_printf(b, "WYN_POOL_DRAIN(%d); ", mark);
     } else if (s->op == 2) {
@@ -540,8 +550,10 @@ static void emit_for(Buf *b, Node *s)
         buf_printf(b, ", _s%d = ", k);
         if (it->list.len == 3) emit_expr(b, it->list.items[2]); else buf_puts(b, "1");
         buf_printf(b, "; if (_s%d == 0) rt_panic(%d, \"range step must not be zero\"); "
-                      "for (wyn_int _i%d = _a%d; _s%d > 0 ? _i%d < _b%d : _i%d > _b%d; _i%d += _s%d) { %s = _i%d; ",
-                   k, loc_of(it), k, k, k, k, k, k, k, k, k, v0, k);
+                      "for (wyn_int _i%d = _a%d; _s%d > 0 ? _i%d < _b%d : _i%d > _b%d; _i%d += _s%d) { ",
+                   k, loc_of(it), k, k, k, k, k, k, k, k, k);
+        emit_fresh_cells(b, s);
+        buf_printf(b, "%s = _i%d; ", v0, k);
         if (mark)
             buf_printf(b, "WYN_POOL_DRAIN(%d); ", mark);
     } else if (s->op == 3 || s->op == 5) {
@@ -562,6 +574,7 @@ static void emit_for(Buf *b, Node *s)
         if (mark)
             buf_printf(b, "WYN_POOL_MARK(%d); ", mark);
         buf_printf(b, "for (wyn_int _i%d = 0; _i%d < _c%d->len; _i%d++) { ", k, k, k, k);
+        emit_fresh_cells(b, s);
         if (mark)
             buf_printf(b, "WYN_POOL_DRAIN(%d); ", mark);
         const char *elem = arena_printf("((%s *)_c%d->data)[_i%d]", et, k, k);
@@ -584,6 +597,7 @@ static void emit_for(Buf *b, Node *s)
             buf_printf(b, "WYN_POOL_MARK(%d); ", mark);
         buf_printf(b, "for (wyn_int _p%d = rt_map_next(_c%d, 0); _p%d >= 0; _p%d = rt_map_next(_c%d, _p%d + 1)) { ",
                    k, k, k, k, k, k);
+        emit_fresh_cells(b, s);
         if (mark)
             buf_printf(b, "WYN_POOL_DRAIN(%d); ", mark);
         if (v0 && strcmp(vars[0]->name, "_"))
@@ -592,6 +606,7 @@ static void emit_for(Buf *b, Node *s)
             emit_set_text(b, vars[1]->type, v1, arena_printf("*(%s *)rt_map_val_at(_c%d, _p%d)", ctype(ct->elem), k, k));
     } else {
         buf_puts(b, "{ { ");
+        emit_fresh_cells(b, s);
         if (mark)
             buf_printf(b, "WYN_POOL_DRAIN(%d); ", mark);
     }
@@ -628,7 +643,7 @@ static int may_pool(Node *n)
         return 0;
     case N_LAMBDA: {
         FnInfo *lf = n->aux;
-        return lf && lf->captures.len; /* its environment is pooled */
+        return lf && lambda_has_env(lf); /* its environment is pooled */
     }
     case N_CALL:
         if (n->op != CALL_BUILTIN && n->op != CALL_VARIANT)
@@ -824,6 +839,7 @@ void emit_stmt(Buf *b, Node *s)
             buf_puts(b, "while (");
             emit_expr(b, s->a);
             buf_puts(b, ") { ");
+            emit_fresh_cells(b, s);
             emit_block_body(b, s->b);
             buf_puts(b, "} ");
             break;
@@ -832,6 +848,7 @@ void emit_stmt(Buf *b, Node *s)
         buf_printf(b, "{ WYN_POOL_MARK(%d); while (", k);
         emit_expr(b, s->a);
         buf_printf(b, ") { WYN_POOL_DRAIN(%d); ", k);
+        emit_fresh_cells(b, s);
         emit_block_body(b, s->b);
         buf_printf(b, "} WYN_POOL_DRAIN(%d); } ", k);
         break;
@@ -982,7 +999,7 @@ static void emit_signature(Buf *b, FnInfo *f)
         if (i == 0 && f->is_method)
             buf_printf(b, "%s *v_self", ctype(f->params[0]));
         else
-            buf_printf(b, "%s %s", ctype(f->params[i]), f->param_syms[i]->cname);
+            buf_printf(b, "%s %s", ctype(f->params[i]), cell_param_name(f->param_syms[i]));
     }
     if (first)
         buf_puts(b, "void");
@@ -1000,18 +1017,16 @@ static void emit_function(FnInfo *f)
     em.defer_base = em.defers.len;
     int saved_refs = em.loop_refs.len;
     em.loop_refs.len = 0;
-    if (f->is_lambda && f->captures.len) {
+    if (f->is_lambda && lambda_has_env(f)) {
         buf_printf(&em.helpers, "struct env_%s {", f->cname);
-        for (int i = 0; i < f->captures.len; i++)
-            buf_printf(&em.helpers, " %s %s;", ctype(f->captures.items[i]->type), f->captures.items[i]->cname);
+        emit_env_fields(&em.helpers, f);
         buf_puts(&em.helpers, " };\n");
         /* run when the environment box is freed: release the captures */
         buf_printf(&em.protos, "static void envdrop_%s(void *p);\n", f->cname);
         Buf drop = {0};
         buf_printf(&drop, "static void envdrop_%s(void *p) {\n    struct env_%s *e = p;\n    (void)e;\n    ", f->cname,
                    f->cname);
-        for (int i = 0; i < f->captures.len; i++)
-            emit_drop_var(&drop, f->captures.items[i]->type, arena_printf("e->%s", f->captures.items[i]->cname));
+        emit_env_drop(&drop, f);
         buf_puts(&drop, "\n}\n");
         buf_puts(&em.helpers, drop.data);
         buf_free(&drop);
@@ -1025,20 +1040,22 @@ static void emit_function(FnInfo *f)
     emit_signature(outer, f);
     buf_puts(outer, " {\n    ");
     if (f->is_lambda) {
-        if (f->captures.len)
+        if (lambda_has_env(f)) {
             buf_printf(b, "struct env_%s *_env = _envp;\n    ", f->cname);
-        else
+            emit_env_cells(b, f);
+        } else
             buf_puts(b, "(void)_envp;\n    ");
     }
     for (int i = 0; i < f->locals.len; i++) {
         Sym *s = f->locals.items[i];
         Type *t = type_prune(s->type);
-        if (t->kind == TY_VOID)
+        if (t->kind == TY_VOID || s->in_cell)
             continue;
         buf_printf(b, "%s %s = %s;\n    ", ctype(t), s->cname,
                    (t->kind == TY_OPT || t->kind == TY_RESULT || t->kind == TY_TUPLE || t->kind == TY_STRUCT ||
                     t->kind == TY_ENUM || t->kind == TY_FN) ? "{0}" : "0");
     }
+    emit_cell_locals(b, f);
     Node *body = f->body;
     mark_owned_params(body, f);
     mark_borrowed_loop_vars(body);
@@ -1122,6 +1139,7 @@ char *emit_program(Program *prog, int for_tcc)
         if (f->body)
             mark_escapes(f->body);
     }
+    emit_cells_prepare(prog);
     for (int i = 0; i < prog->fns.len; i++)
         emit_function(prog->fns.items[i]);
     for (int i = 0; i < prog->globals.len; i++) {

@@ -109,12 +109,15 @@ int is_pure_lvalue(Node *n)
     return 0;
 }
 
+/* Is s a copy in the running lambda's environment?  (Captured cells go
+ * by their own name, see emit_cells.c; globals are read in place.) */
 static int is_captured(Sym *s)
 {
-    for (FnInfo *f = em.fn; f && f->is_lambda; f = NULL)
-        for (int i = 0; i < f->captures.len; i++)
-            if (f->captures.items[i] == s)
-                return 1;
+    if (s->in_cell || s->kind != SYM_LOCAL || !em.fn || !em.fn->is_lambda)
+        return 0;
+    for (int i = 0; i < em.fn->captures.len; i++)
+        if (em.fn->captures.items[i] == s)
+            return 1;
     return 0;
 }
 
@@ -131,6 +134,11 @@ static void emit_ident(Buf *b, Node *n)
     Sym *s = n->sym;
     if (!s) {
         buf_puts(b, "0");
+        return;
+    }
+    if (em.fn && em.fn->is_lambda && em.fn->self_sym == s) {
+        /* a nested named function's own name: the running closure */
+        buf_printf(b, "((WynFn){ (void *)%s, _envp })", em.fn->cname);
         return;
     }
     if (is_captured(s)) {
@@ -473,7 +481,7 @@ static void emit_map_lit(Buf *b, Node *n)
 static void emit_lambda(Buf *b, Node *n)
 {
     FnInfo *f = n->aux;
-    if (!f->captures.len) {
+    if (!lambda_has_env(f)) {
         buf_printf(b, "((WynFn){ (void *)%s, 0 })", f->cname);
         return;
     }
@@ -481,13 +489,7 @@ static void emit_lambda(Buf *b, Node *n)
     /* the environment is a box that owns the captured values (the box
      * itself starts in the pool, like every new object) */
     buf_printf(b, "({ struct env_%s *_e%d = rt_box_new(sizeof *_e%d, envdrop_%s); ", f->cname, k, k, f->cname);
-    for (int i = 0; i < f->captures.len; i++) {
-        Sym *s = f->captures.items[i];
-        buf_printf(b, "_e%d->%s = ", k, s->cname);
-        Node id = { .kind = N_IDENT, .sym = s, .name = s->name, .type = s->type };
-        emit_owned(b, s->type, &id);
-        buf_puts(b, "; ");
-    }
+    emit_env_init(b, f, arena_printf("_e%d", k));
     buf_printf(b, "(WynFn){ (void *)%s, _e%d }; })", f->cname, k);
 }
 
@@ -846,7 +848,9 @@ static void emit_comprehension(Buf *b, Node *n)
         emit_expr(b, it->a);
         buf_printf(b, ", _n%d = ", k);
         emit_expr(b, it->b);
-        buf_printf(b, "; _i%d %s _n%d; _i%d++) { %s = _i%d; ", k, it->ival ? "<=" : "<", k, k, var, k);
+        buf_printf(b, "; _i%d %s _n%d; _i%d++) { ", k, it->ival ? "<=" : "<", k, k);
+        emit_fresh_cells(b, n);
+        buf_printf(b, "%s = _i%d; ", var, k);
     } else {
         Type *ct = type_prune(it->type);
         if (ct->kind == TY_MAP) {
@@ -855,6 +859,7 @@ static void emit_comprehension(Buf *b, Node *n)
             loop_ref_push(arena_printf("rt_release_map(_m%d); ", k));
             buf_printf(b, "); for (wyn_int _p%d = rt_map_next(_m%d, 0); _p%d >= 0; _p%d = rt_map_next(_m%d, _p%d + 1)) { ",
                        k, k, k, k, k, k);
+            emit_fresh_cells(b, n);
             const char *kv = arena_printf("*(%s *)rt_map_key_at(_m%d, _p%d)", ctype(ct->key), k, k);
             if (var) {
                 emit_set_text(b, ct->key, var, kv);
@@ -876,6 +881,7 @@ static void emit_comprehension(Buf *b, Node *n)
             loop_ref_push(arena_printf("rt_release_arr(_s%d); ", k));
             const char *elt = ct->kind == TY_STR ? "WynStr *" : ctype(ct->elem);
             buf_printf(b, "; for (wyn_int _i%d = 0; _i%d < _s%d->len; _i%d++) { ", k, k, k, k);
+            emit_fresh_cells(b, n);
             const char *el = arena_printf("((%s *)_s%d->data)[_i%d]", elt, k, k);
             Sym *s0 = var ? NULL : n->b->list.items[0]->sym, *s1 = var ? NULL : n->b->list.items[1]->sym;
             if (var) {

@@ -32,6 +32,18 @@ typedef struct Emitter {
 
 extern Emitter em;
 
+/* emit_cells.c: variables shared by reference with closures */
+void emit_cells_prepare(Program *prog);        /* names: cname becomes (*cell) */
+const char *cell_param_name(Sym *s);           /* a parameter's name in the signature */
+void emit_cell_locals(Buf *b, FnInfo *f);      /* at function entry */
+void emit_cell_release(Buf *b, Sym *s);        /* at every exit */
+void emit_fresh_cells(Buf *b, Node *loop);     /* top of each iteration */
+int lambda_has_env(FnInfo *f);
+void emit_env_fields(Buf *b, FnInfo *f);       /* struct env_X members */
+void emit_env_drop(Buf *b, FnInfo *f);         /* envdrop_X body */
+void emit_env_cells(Buf *b, FnInfo *f);        /* lambda prologue */
+void emit_env_init(Buf *b, FnInfo *f, const char *env); /* making a closure */
+
 /* emit_types.c */
 const char *ctype(Type *t);
 void need_type(Type *t);

@@ -857,8 +857,6 @@ static void assign_target(Node *s, Node **target, Node **value, int op)
         }
         if (sym->is_const)
             ERR(t, "cannot assign to constant '%s'", t->name);
-        if (sym->owner != ck.fn && ck.fn->is_lambda && sym->kind == SYM_LOCAL)
-            sym->assigned_in_lambda = 1;
         t->sym = sym;
         t->type = sym->type;
         Type *want = sym->type;
@@ -1227,6 +1225,13 @@ void check_stmt(Node *s)
         s->sym = sym;
         s->b = lam;
         check_lambda(lam, ft);
+        /* in its own body the name is the closure itself (recursion), not
+         * a capture of the variable that is assigned only afterwards */
+        FnInfo *lf = lam->aux;
+        lf->self_sym = sym;
+        for (int i = 0; i < lf->captures.len; i++)
+            if (lf->captures.items[i] == sym)
+                lf->captures.items[i--] = lf->captures.items[--lf->captures.len];
         break;
     }
     case N_STRUCT: case N_ENUM: case N_IMPL: case N_IMPORT: case N_EXTERN:
@@ -1530,5 +1535,7 @@ Program *check_program(const char *path, const char *text, int len)
     for (int mi = 0; mi < ck.prog->modules.len; mi++)
         check_module_code(ck.prog->modules.items[mi]);
     drain_worklist();
+    if (!diag_error_count())
+        check_captures(ck.prog);
     return ck.prog;
 }

@@ -30,7 +30,13 @@ struct Sym {
     Node *decl;
     int is_const;
     int is_pub;
-    int assigned_in_lambda;
+    int in_cell;      /* captures.c: closures share it by reference and
+                         it is assigned after a capture, so it lives in a
+                         counted cell that the frame and closures share */
+    Node *cell_loop;  /* captures.c: in_cell and declared inside this loop
+                         (N_FOR, N_WHILE, N_COMPREHENSION): each iteration
+                         gets a fresh cell */
+    const char *cell; /* codegen: C name of the cell pointer */
     int escapes;      /* codegen: referenced other than by `await x` */
     int rc_owned;     /* codegen: a parameter the function assigns or
                          mutates, so it holds its own reference */
@@ -85,7 +91,10 @@ struct FnInfo {
     FnInfo *parent;        /* lambdas: the enclosing function */
     Module *module;
     VEC(Sym *) locals;     /* every local, declared at the top in C */
-    VEC(Sym *) captures;   /* lambdas: captured variables (by value) */
+    VEC(Sym *) captures;   /* lambdas: captured variables (by reference,
+                              see captures.c and Sym.in_cell) */
+    Sym *self_sym;         /* a nested `fn name() {}`: its name, which in
+                              its own body means the closure itself */
     int checked;
     int used_as_value;     /* needs a (void *env, ...) wrapper */
 };
@@ -135,6 +144,11 @@ enum { CONV_FLOAT = 1, CONV_HANDLE, CONV_SOME, CONV_NULL };
  * to a function used as a value: op = MEM_FNVALUE with aux. */
 
 Program *check_program(const char *path, const char *text, int len);
+
+/* captures.c: after type checking, decides which captured variables need
+ * a cell (Sym.in_cell, Sym.cell_loop) and reports assignments that would
+ * race with a spawned closure (SPEC §7). */
+void check_captures(Program *prog);
 
 /* Helpers shared by the checker files. */
 FnInfo *fn_value_instance(Node *n);

@@ -84,3 +84,13 @@ void diag_internal(int file, int line, int col, const char *fmt, ...)
     fputs("wyn: this is a bug in the compiler; please report it with the program above\n", stderr);
     exit(70);
 }
+
+void diag_note(int file, int line, int col, const char *fmt, ...)
+{
+    if (error_count > MAX_REPORTED_ERRORS)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    report("note", file, line, col, fmt, ap);
+    va_end(ap);
+}

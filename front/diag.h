@@ -29,6 +29,10 @@ int diag_error_count(void);
 /* Starts the count (and the cap on reported errors) afresh: for commands
  * that handle several independent files, such as wyn fmt. */
 void diag_reset_errors(void);
+/* A note that belongs to the error just reported ("captured here"):
+ * printed like an error with "note:", not counted. */
+void diag_note(int file, int line, int col, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 /* A case the compiler does not handle (a bug, not bad input): prints
  *   file.wyn:LINE:COL: internal error: MESSAGE

@@ -190,6 +190,23 @@ void rt_release_box(void *payload)
         rt_dispose(payload, RT_K_BOX);
 }
 
+/* Cells: a variable shared by reference between a frame and closures
+ * (SPEC §7) is a box holding the value.  The frame's reference is +1, not
+ * pooled; a loop that declares the variable asks for a fresh cell each
+ * iteration, and keeps the old one when no closure took it. */
+void *rt_cell_new(wyn_int size, WynElemFn drop)
+{
+    return rt_box_new_keep(size, drop);
+}
+
+void rt_cell_fresh(void **cell, wyn_int size, WynElemFn drop)
+{
+    if (__atomic_load_n(&box_hdr(*cell)->rc, __ATOMIC_ACQUIRE) == 1)
+        return;
+    rt_release_box(*cell);
+    *cell = rt_box_new_keep(size, drop);
+}
+
 static void box_destroy(void *payload)
 {
     BoxHdr *h = box_hdr(payload);

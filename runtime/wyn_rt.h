@@ -129,6 +129,11 @@ void rt_release_map(WynMap *m);
 void *rt_box_new(wyn_int size, WynElemFn drop);
 void rt_retain_box(void *payload);
 void rt_release_box(void *payload);
+/* A cell (a variable that closures share by reference): a box the caller
+ * owns (+1).  rt_cell_fresh gives *cell a new zeroed cell unless the
+ * caller holds the only reference (then the old one is reused). */
+void *rt_cell_new(wyn_int size, WynElemFn drop);
+void rt_cell_fresh(void **cell, wyn_int size, WynElemFn drop);
 
 /* Hand the caller's reference to the current pool; returns the object. */
 WynStr *rt_autorelease(WynStr *s);
