@@ -425,7 +425,7 @@ static void walk(Walk *w, Node *n)
     walk_list(w, &n->list2);
     if (n->kind == N_CALL && n->op == CALL_METHOD && n->aux && n->a && n->a->kind == N_MEMBER &&
         mutates_self(w, n->aux))
-        note_assign(w, n->a->a, n);
+        note_assign(w, n->a->a, n->a->a);
 }
 
 static void walk_function(Walk *w, FnInfo *f)

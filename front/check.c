@@ -1534,7 +1534,9 @@ Program *check_program(const char *path, const char *text, int len)
      * function bodies so that their types are known */
     for (int mi = 0; mi < ck.prog->modules.len; mi++)
         check_module_code(ck.prog->modules.items[mi]);
-    drain_worklist();
+    do
+        drain_worklist();
+    while (check_pending_lambdas(1));
     if (!diag_error_count())
         check_captures(ck.prog);
     return ck.prog;

@@ -746,6 +746,86 @@ static Type *check_match(Node *m, Type *expected)
 
 /* -------------------------------------------------------------- lambdas */
 
+/* Checks a lambda's body with `outer` as the enclosing scope. */
+static void check_lambda_body(FnInfo *f, Scope *outer)
+{
+    Node *n = f->node;
+    FnInfo *saved_fn = ck.fn;
+    Module *saved_mod = ck.mod;
+    Scope *saved_scope = ck.scope;
+    int saved_loop = ck.loop_depth;
+    int saved_par = ck.in_parallel;
+    ck.fn = f;
+    ck.mod = f->module;
+    ck.scope = outer;
+    ck.loop_depth = 0;
+    ck.in_parallel = 0;
+    Scope *top = scope_push(SCOPE_FN);
+    top->fn = f;
+    for (int i = 0; i < f->nparams; i++)
+        vec_push(&top->syms, f->param_syms[i]);
+    if (n->a->kind == N_BLOCK) {
+        /* without an annotation the result comes from the return statements */
+        for (int i = 0; i < n->a->list.len; i++)
+            check_stmt(n->a->list.items[i]);
+        if (type_prune(f->ret)->kind == TY_VAR) {
+            /* no return with a value: a void lambda */
+            type_unify(f->ret, ty_void);
+        }
+    } else {
+        Type *want = type_prune(f->ret);
+        Type *bt = check_expr(&n->a, want->kind == TY_VAR || want->kind == TY_VOID ? NULL : want);
+        if (want->kind == TY_VAR)
+            type_unify(want, bt);
+        else if (want->kind != TY_VOID)
+            coerce(&n->a, want, "lambda result");
+    }
+    ck.fn = saved_fn;
+    ck.mod = saved_mod;
+    ck.scope = saved_scope;
+    ck.loop_depth = saved_loop;
+    ck.in_parallel = saved_par;
+}
+
+/* The scopes visible at this point, as they are now: names declared
+ * later in them stay invisible to a lambda checked later. */
+static Scope *scope_snapshot(Scope *s)
+{
+    if (!s)
+        return NULL;
+    Scope *c = arena_alloc(sizeof *c);
+    *c = *s;
+    c->syms.items = NULL;
+    c->syms.len = c->syms.cap = 0;
+    for (int i = 0; i < s->syms.len; i++)
+        vec_push(&c->syms, s->syms.items[i]);
+    c->parent = scope_snapshot(s->parent);
+    return c;
+}
+
+/* Lambdas with untyped parameters and no context (`var add = |a, b| a +
+ * b`) are checked once their first call has typed the parameters (SPEC
+ * §7): `force` checks the rest, whatever their parameters are by then.
+ * Returns how many were checked. */
+int check_pending_lambdas(int force)
+{
+    int done = 0;
+    for (int i = 0; i < ck.pending.len; i++) {
+        FnInfo *f = ck.pending.items[i].fn;
+        int ready = 1;
+        for (int k = 0; k < f->nparams && ready; k++)
+            ready = type_prune(f->params[k])->kind != TY_VAR;
+        if (!ready && !force)
+            continue;
+        Scope *outer = ck.pending.items[i].scope;
+        ck.pending.items[i] = ck.pending.items[--ck.pending.len];
+        check_lambda_body(f, outer);
+        done++;
+        i = -1; /* the body may have finished or added others */
+    }
+    return done;
+}
+
 Type *check_lambda(Node *n, Type *expected)
 {
     Type *ex = expected ? type_prune(expected) : NULL;
@@ -764,6 +844,7 @@ Type *check_lambda(Node *n, Type *expected)
     f->param_syms = arena_alloc(sizeof(Sym *) * (size_t)(np + 1));
     if (ex && ex->nitems != np)
         ERR(n, "this function takes %d parameter%s, expected %d", np, np == 1 ? "" : "s", ex->nitems);
+    int untyped = 0;
     for (int i = 0; i < np; i++) {
         Node *p = n->list.items[i];
         Type *t;
@@ -773,6 +854,7 @@ Type *check_lambda(Node *n, Type *expected)
             t = ex->items[i];
         else
             t = type_var();
+        untyped |= type_prune(t)->kind == TY_VAR;
         if (p->c && ex && i < ex->nitems && !type_unify(t, ex->items[i]))
             ERR(p, "parameter '%s' is %s, expected %s", p->name, type_str(t), type_str(ex->items[i]));
         f->params[i] = t;
@@ -790,43 +872,13 @@ Type *check_lambda(Node *n, Type *expected)
     f->body = n->a;
     n->aux = f;
     vec_push(&ck.prog->fns, f);
-
-    FnInfo *saved_fn = ck.fn;
-    int saved_loop = ck.loop_depth;
-    int saved_par = ck.in_parallel;
-    ck.fn = f;
-    ck.loop_depth = 0;
-    ck.in_parallel = 0;
-    Scope *top = scope_push(SCOPE_FN);
-    top->fn = f;
-    for (int i = 0; i < np; i++)
-        vec_push(&top->syms, f->param_syms[i]);
-    if (n->a->kind == N_BLOCK) {
-        if (!n->c && !(ex && type_prune(ex->ret)->kind != TY_VAR)) {
-            /* infer the result from the return statements */
-            for (int i = 0; i < n->a->list.len; i++)
-                check_stmt(n->a->list.items[i]);
-        } else {
-            for (int i = 0; i < n->a->list.len; i++)
-                check_stmt(n->a->list.items[i]);
-        }
-        if (type_prune(f->ret)->kind == TY_VAR) {
-            /* no return with a value: a void lambda */
-            type_unify(f->ret, ty_void);
-        }
-    } else {
-        Type *want = type_prune(f->ret);
-        Type *bt = check_expr(&n->a, want->kind == TY_VAR || want->kind == TY_VOID ? NULL : want);
-        if (want->kind == TY_VAR)
-            type_unify(want, bt);
-        else if (want->kind != TY_VOID)
-            coerce(&n->a, want, "lambda result");
-    }
-    scope_pop();
-    ck.fn = saved_fn;
-    ck.loop_depth = saved_loop;
-    ck.in_parallel = saved_par;
     Type *ft = type_fn(f->params, np, f->ret);
+    if (!ex && untyped) {
+        PendingLambda pl = { f, scope_snapshot(ck.scope) };
+        vec_push(&ck.pending, pl);
+        return ft;
+    }
+    check_lambda_body(f, ck.scope);
     if (ex)
         type_unify(ft, ex);
     return ft;
@@ -1035,6 +1087,8 @@ Type *check_expr(Node **slot, Type *expected)
             return check_expr(slot, expected);
         }
         t = check_call(n, expected);
+        if (ck.pending.len)
+            check_pending_lambdas(0); /* this call may have typed one */
         break;
     case N_MEMBER: t = check_member(n, expected); break;
     case N_INDEX: {

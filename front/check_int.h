@@ -18,6 +18,12 @@ typedef struct Scope {
     FnInfo *fn;
 } Scope;
 
+/* A lambda whose body waits for its parameter types (check_lambda). */
+typedef struct PendingLambda {
+    FnInfo *fn;
+    Scope *scope;
+} PendingLambda;
+
 typedef struct Checker {
     Program *prog;
     Module *mod;
@@ -31,6 +37,7 @@ typedef struct Checker {
     VEC(Module *) loading;
     VEC(Node *) loading_via;
     int lambda_count;
+    VEC(PendingLambda) pending;
 } Checker;
 
 extern Checker ck;
@@ -72,6 +79,7 @@ Type *check_expr(Node **slot, Type *expected);
  * handle->int, value->Some); reports `what` on mismatch. */
 void coerce(Node **slot, Type *want, const char *what);
 Type *check_lambda(Node *n, Type *expected);
+int check_pending_lambdas(int force);
 void check_pattern(Node *pat, Type *subject);
 int pattern_is_catch_all(Node *pat);
 void check_match_exhaustive(Node *m, Type *subject);
