@@ -21,24 +21,22 @@
 
 static const char cell_prefix[] = "cell_";
 
+static void name_cell(Sym *s)
+{
+    if (s && s->in_cell && !s->cell) {
+        s->cell = arena_printf("%s%s", cell_prefix, s->cname);
+        s->cname = arena_printf("(*%s)", s->cell);
+    }
+}
+
 void emit_cells_prepare(Program *prog)
 {
     for (int i = 0; i < prog->fns.len; i++) {
         FnInfo *f = prog->fns.items[i];
-        for (int k = 0; k < f->locals.len; k++) {
-            Sym *s = f->locals.items[k];
-            if (s->in_cell && !s->cell) {
-                s->cell = arena_printf("%s%s", cell_prefix, s->cname);
-                s->cname = arena_printf("(*%s)", s->cell);
-            }
-        }
-        for (int k = 0; k < f->nparams; k++) {
-            Sym *s = f->param_syms ? f->param_syms[k] : NULL;
-            if (s && s->in_cell && !s->cell) {
-                s->cell = arena_printf("%s%s", cell_prefix, s->cname);
-                s->cname = arena_printf("(*%s)", s->cell);
-            }
-        }
+        for (int k = 0; k < f->locals.len; k++)
+            name_cell(f->locals.items[k]);
+        for (int k = 0; f->param_syms && k < f->nparams; k++)
+            name_cell(f->param_syms[k]);
     }
 }
 

@@ -615,4 +615,7 @@ void check_captures(Program *prog)
         }
     decide_cells(&w);
     check_spawns(&w);
+    /* the facts live in the arena; only these two lists are the walk's own */
+    free(w.all.items);
+    free(w.spawns.items);
 }
