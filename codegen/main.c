@@ -170,7 +170,7 @@ static int cmd_build(const char *path, const char *out, const char *opt)
     if (!write_file(cpath, unit.data))
         return 1;
     const char *cc = getenv("CC") ? getenv("CC") : "cc";
-    /* cc OPT -fwrapv ... prog.c libwynrt.a -o OUT [libraries] -lffi -ldl -lpthread -lm */
+    /* cc OPT -fwrapv ... prog.c libwynrt.a -o OUT [libraries] [stdlib libraries] -lffi -ldl -lpthread -lm */
     VEC(char *) av = {0};
     char *fixed[] = { (char *)cc, (char *)opt, "-fwrapv", "-fno-optimize-sibling-calls", "-w", "-I", inc,
                       cpath, lib, "-o", (char *)out };
@@ -195,7 +195,12 @@ static int cmd_build(const char *path, const char *out, const char *opt)
         vec_push(&av, strchr(name, '/') ? (char *)name : arena_printf("-l:%s", name));
         vec_push(&av, "-Wl,--as-needed");
     }
-    char *libs[] = { "-lffi", "-ldl", "-lpthread", "-lm", NULL };
+    /* The standard library's libraries, behind --as-needed: the runtime's
+     * lib_*.o files are separate archive members, so only the modules the
+     * program calls are pulled from libwynrt.a, and only the libraries
+     * those reference end up in the executable (readelf -d shows them). */
+    char *libs[] = { "-Wl,--as-needed", "-lpcre2-8", "-lsqlite3", "-lcrypto",
+                     "-lffi", "-ldl", "-lpthread", "-lm", NULL };
     for (int i = 0; libs[i]; i++)
         vec_push(&av, libs[i]);
     vec_push(&av, (char *)NULL);

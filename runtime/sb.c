@@ -139,3 +139,14 @@ void rt_sb_free(WynSB *sb)
 {
     rt_release_sb(sb);
 }
+
+void rt_sb_append_line(WynSB *sb, WynStr *s)
+{
+    rt_sb_append(sb, s);
+    rt_sb_append_bytes(sb, "\n", 1);
+}
+
+void rt_sb_clear(WynSB *sb)
+{
+    sb->len = 0;
+}

@@ -265,6 +265,8 @@ void rt_sb_append_quoted(WynSB *sb, WynStr *s);       /* "text" with \" \\ \n \t
 wyn_int rt_sb_len(WynSB *sb);
 WynStr *rt_sb_to_string(WynSB *sb);                  /* copy; builder stays usable */
 void rt_sb_free(WynSB *sb);                          /* = rt_release_sb */
+void rt_sb_append_line(WynSB *sb, WynStr *s);        /* s then "\n" */
+void rt_sb_clear(WynSB *sb);                         /* empty again, capacity kept */
 
 /* ----------------------------------------------------------------- output */
 
@@ -559,6 +561,146 @@ WynArr *rt_json_keys(wyn_int v, wyn_loc loc);
 wyn_int rt_json_len(wyn_int v);               /* array/object size, else 0 */
 WynStr *rt_json_to_string(wyn_int v);         /* compact JSON text */
 void rt_sb_append_json_str(WynSB *sb, WynStr *s); /* "..." with JSON escapes */
+
+/* ------------------------------------------------------ standard library
+ *
+ * runtime/lib_*.c, one file per module or library (docs/stdlib.md has the
+ * behaviour of each call).  Failures are runtime errors whose message
+ * starts with the call ("Regex.find: invalid pattern ..."); the try_
+ * forms return NULL / 0 / false and set *err instead.  Handles (File.open,
+ * Db, Csv) are checked: a wrong or closed one is a runtime error naming
+ * the call.  Options: a NULL string or array is none; int options are a
+ * wyn_bool result with the value in *out.
+ * Each file is its own archive member of libwynrt.a, so that `wyn build`
+ * links PCRE2 (lib_regex.c), SQLite (lib_db.c) and libcrypto
+ * (lib_crypto.c) only into programs that call them. */
+
+/* Regex (PCRE2) */
+wyn_bool rt_regex_match(WynStr *s, WynStr *pattern, wyn_loc loc);
+wyn_int rt_regex_find(WynStr *s, WynStr *pattern, wyn_loc loc);   /* byte index or -1 */
+WynArr *rt_regex_find_all(WynStr *s, WynStr *pattern, wyn_loc loc);
+WynStr *rt_regex_replace(WynStr *s, WynStr *pattern, WynStr *with, wyn_loc loc);
+WynArr *rt_regex_split(WynStr *s, WynStr *pattern, wyn_loc loc);
+WynArr *rt_regex_captures(WynStr *s, WynStr *pattern, wyn_loc loc); /* NULL: no match */
+
+/* Db (SQLite 3); params: [string] bound to ?, NULL for none */
+wyn_int rt_db_open(WynStr *path, wyn_loc loc);
+wyn_int rt_db_try_open(WynStr *path, WynStr **err);               /* 0 + *err */
+void rt_db_exec(wyn_int db, WynStr *sql, wyn_loc loc);
+void rt_db_exec_p(wyn_int db, WynStr *sql, WynArr *params, wyn_loc loc);
+wyn_bool rt_db_try_exec(wyn_int db, WynStr *sql, WynStr **err, wyn_loc loc);
+WynStr *rt_db_query(wyn_int db, WynStr *sql, wyn_loc loc);
+WynStr *rt_db_try_query(wyn_int db, WynStr *sql, WynStr **err, wyn_loc loc);
+WynStr *rt_db_query_one(wyn_int db, WynStr *sql, wyn_loc loc);   /* "" when no row */
+WynArr *rt_db_rows(wyn_int db, WynStr *sql, WynArr *params, wyn_loc loc); /* [[string]] */
+wyn_int rt_db_last_insert_id(wyn_int db, wyn_loc loc);
+wyn_bool rt_db_table_exists(wyn_int db, WynStr *name, wyn_loc loc);
+WynStr *rt_db_escape(WynStr *s);
+void rt_db_close(wyn_int db, wyn_loc loc);
+
+/* Crypto (libcrypto), Encoding, Url, Uuid, Random */
+WynStr *rt_crypto_sha256(WynStr *s);
+WynStr *rt_crypto_md5(WynStr *s);
+WynStr *rt_crypto_hmac_sha256(WynStr *key, WynStr *data);
+WynStr *rt_crypto_random_bytes(wyn_int n, wyn_loc loc);          /* hex */
+WynStr *rt_enc_base64_encode(WynStr *s);
+WynStr *rt_enc_base64_decode(WynStr *s, wyn_loc loc);
+WynStr *rt_enc_hex_encode(WynStr *s);
+WynStr *rt_enc_hex_decode(WynStr *s, wyn_loc loc);
+WynStr *rt_url_encode(WynStr *s);
+WynStr *rt_url_decode(WynStr *s, wyn_loc loc);
+WynStr *rt_uuid_v4(wyn_loc loc);
+void rt_random_seed(wyn_int n);
+wyn_int rt_random_int(wyn_int lo, wyn_int hi, wyn_loc loc);      /* lo..hi inclusive */
+double rt_random_float(void);                                    /* [0, 1) */
+wyn_int rt_random_index(wyn_int len, wyn_loc loc);               /* Random.choice */
+void rt_random_shuffle(WynArr *a);                               /* in place */
+
+/* Csv documents */
+wyn_int rt_csv_parse(WynStr *text, wyn_loc loc);
+WynStr *rt_csv_get(wyn_int doc, wyn_int row, wyn_int col, wyn_loc loc);
+WynStr *rt_csv_header(wyn_int doc, wyn_int col, wyn_loc loc);
+wyn_int rt_csv_row_count(wyn_int doc, wyn_loc loc);
+WynArr *rt_csv_rows(wyn_int doc, wyn_loc loc);                   /* [[string]] */
+void rt_csv_close(wyn_int doc, wyn_loc loc);
+WynStr *rt_csv_format(WynArr *rows);                             /* [[string]] -> text */
+void rt_csv_write(WynStr *path, WynArr *rows, wyn_loc loc);
+
+/* Path (text only) */
+WynStr *rt_path_basename(WynStr *s);
+WynStr *rt_path_dirname(WynStr *s);
+WynStr *rt_path_extension(WynStr *s);
+WynStr *rt_path_stem(WynStr *s);
+WynStr *rt_path_join(WynArr *parts);                             /* [string] */
+WynStr *rt_path_absolute(WynStr *s);
+
+/* File additions: paths and open files */
+wyn_bool rt_file_is_file(WynStr *path);
+wyn_bool rt_file_is_dir(WynStr *path);
+wyn_int rt_file_size(WynStr *path, wyn_loc loc);
+wyn_int rt_file_modified_time(WynStr *path, wyn_loc loc);
+void rt_file_rename(WynStr *from, WynStr *to, wyn_loc loc);
+void rt_file_move(WynStr *from, WynStr *to, wyn_loc loc);
+void rt_file_copy(WynStr *from, WynStr *to, wyn_loc loc);
+WynArr *rt_file_glob(WynStr *pattern, wyn_loc loc);
+WynStr *rt_file_temp_file(wyn_loc loc);
+void rt_file_remove_dir_all(WynStr *path, wyn_loc loc);
+wyn_int rt_file_open(WynStr *path, WynStr *mode, wyn_loc loc);  /* "r" "w" "a" */
+WynStr *rt_file_read_line(wyn_int f, wyn_loc loc);               /* NULL at the end */
+wyn_bool rt_file_eof(wyn_int f, wyn_loc loc);
+void rt_file_write_line(wyn_int f, WynStr *s, wyn_loc loc);
+void rt_file_close(wyn_int f, wyn_loc loc);
+
+/* DateTime (UTC) and Time.format (local) */
+wyn_int rt_dt_now(void);                                         /* unix seconds */
+wyn_int rt_dt_micros(void);                                      /* monotonic */
+wyn_int rt_dt_year(wyn_int secs);
+wyn_int rt_dt_month(wyn_int secs);
+wyn_int rt_dt_day(wyn_int secs);
+wyn_int rt_dt_hour(wyn_int secs);
+wyn_int rt_dt_minute(wyn_int secs);
+wyn_int rt_dt_second(wyn_int secs);
+wyn_int rt_dt_weekday(wyn_int secs);                             /* 0 = Sunday */
+wyn_int rt_dt_diff(wyn_int a, wyn_int b);
+WynStr *rt_dt_to_iso(wyn_int secs);
+wyn_bool rt_dt_parse_iso(WynStr *s, wyn_int *out, WynStr **err);
+WynStr *rt_dt_format(wyn_int secs, WynStr *pattern, wyn_loc loc); /* strftime */
+WynStr *rt_dt_format_duration(wyn_int ms);
+WynStr *rt_time_format(wyn_int secs);
+
+/* Math additions */
+wyn_int rt_math_sign_int(wyn_int x);
+double rt_math_sign_float(double x);
+wyn_int rt_math_clamp_int(wyn_int x, wyn_int lo, wyn_int hi, wyn_loc loc);
+double rt_math_clamp_float(double x, double lo, double hi, wyn_loc loc);
+wyn_bool rt_math_checked_add(wyn_int a, wyn_int b, wyn_int *out);
+wyn_bool rt_math_checked_sub(wyn_int a, wyn_int b, wyn_int *out);
+wyn_bool rt_math_checked_mul(wyn_int a, wyn_int b, wyn_int *out);
+
+/* Os, Env, Terminal, Log, Process */
+wyn_int rt_os_pid(void);
+WynStr *rt_os_platform(void);
+WynStr *rt_os_arch(void);
+WynStr *rt_os_hostname(void);
+WynStr *rt_os_home_dir(void);
+void rt_env_set(WynStr *name, WynStr *value, wyn_loc loc);
+WynMap *rt_env_all(void);                                        /* {string: string} */
+wyn_int rt_term_cols(void);
+wyn_int rt_term_rows(void);
+wyn_bool rt_term_is_tty(void);
+WynStr *rt_term_color(WynStr *s, WynStr *name, wyn_loc loc);
+void rt_log_set_level(WynStr *name, wyn_loc loc);
+void rt_log_debug(WynStr *msg);
+void rt_log_info(WynStr *msg);
+void rt_log_warn(WynStr *msg);
+void rt_log_error(WynStr *msg);
+/* Same layout as a struct { status: int, stdout: string, stderr: string } */
+typedef struct WynProcResult {
+    wyn_int status;
+    WynStr *out, *err;
+} WynProcResult;
+wyn_int rt_process_exec_status(WynStr *cmd, wyn_loc loc);        /* sh -c */
+void rt_process_run(WynArr *argv, WynProcResult *out, wyn_loc loc); /* no shell */
 
 /* ------------------------------------------------------- foreign calls */
 

@@ -82,7 +82,7 @@ run_c_test() {
   local ffi=()
   for o in build/ffi/*.o; do [[ -e $o ]] && ffi+=("$o"); done
   if ! gcc -std=gnu11 -O1 -g -Iruntime "$file" "${objs[@]}" "${ffi[@]}" \
-        -lffi -lpthread -lm -ldl -o "$exe" >"$work/cc" 2>&1; then
+        -lffi -lpcre2-8 -lsqlite3 -lcrypto -lpthread -lm -ldl -o "$exe" >"$work/cc" 2>&1; then
     { printf 'FAIL\t%s\tdoes not compile\n' "$file"; sed 's/^/\t/' "$work/cc" | head -n 20; } >"$out"
     return
   fi

@@ -70,7 +70,7 @@ run_c_tests() { # $1 = sanitizer, $2 = dir with the runtime objects
     [[ -n $FILTER && ! $name =~ $FILTER ]] && continue
     exe="$out/$name"
     if ! $CC -std=gnu11 -O1 -g -fno-omit-frame-pointer -fsanitize="$san" -Iruntime \
-         "$t" "$out/librt.a" -lffi -lpthread -lm -ldl -o "$exe" 2>"$exe.cc"; then
+         "$t" "$out/librt.a" -lffi -lpcre2-8 -lsqlite3 -lcrypto -lpthread -lm -ldl -o "$exe" 2>"$exe.cc"; then
       bad "$san: $name does not compile"; sed 's/^/      /' "$exe.cc" | head -n 20
       continue
     fi
@@ -114,7 +114,7 @@ build_wyn() { # $1 = sanitizer, $2 = dir with the runtime objects
   done
   if ! $CC -fsanitize="$san" -rdynamic -o "$out/wyn" "${objs[@]}" \
        -Wl,--whole-archive "$out/librt.a" -Wl,--no-whole-archive \
-       /usr/lib/x86_64-linux-gnu/tcc/libtcc1.a -ltcc -lffi -ldl -lpthread -lm \
+       /usr/lib/x86_64-linux-gnu/tcc/libtcc1.a -ltcc -lffi -lpcre2-8 -lsqlite3 -lcrypto -ldl -lpthread -lm \
        -Wl,-z,noexecstack 2>"$out/wyn.ld"; then
     echo "skip  $san: .wyn programs (link failed: $(head -n 1 "$out/wyn.ld"))"; return 1
   fi

@@ -45,7 +45,7 @@ for f in runtime/coro_*.S; do   # each is empty except on its own architecture
   clang -c "$f" -o "$OUT/obj/$(basename "$f" .S).o"
   objs+=("$OUT/obj/$(basename "$f" .S).o")
 done
-clang $FL -fsanitize=fuzzer "tests/fuzz/${TARGET}_fuzz.c" "${objs[@]}" -lpthread -lm -ldl -o "$OUT/fuzz"
+clang $FL -fsanitize=fuzzer "tests/fuzz/${TARGET}_fuzz.c" "${objs[@]}" -lpcre2-8 -lsqlite3 -lcrypto -lpthread -lm -ldl -o "$OUT/fuzz"
 if [[ -d $HERE/${TARGET}_seeds ]]; then cp -n "$HERE/${TARGET}_seeds"/* "$OUT/corpus/" 2>/dev/null || true; fi
 ASAN_OPTIONS=detect_leaks=1:quarantine_size_mb=32 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
   nice -n 10 "$OUT/fuzz" -max_total_time="$SECS" -max_len=4096 -timeout=10 -rss_limit_mb=2048 -detect_leaks=1 \

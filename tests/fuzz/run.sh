@@ -66,7 +66,7 @@ if [ "${WYN_FUZZ_ASAN:-1}" != 0 ]; then
       for s in runtime/*.S; do gcc -c "$s" -o "$A/obj/S_$(basename "$s" .S).o" || ok=0; done
     fi
     if [ $ok = 1 ] && gcc -fsanitize=address,undefined -rdynamic -o "$A/wyn-asan.new" "$A"/obj/*.o \
-         /usr/lib/x86_64-linux-gnu/tcc/libtcc1.a -ltcc -lffi -ldl -lpthread -lm 2>"$A/link.log"; then
+         /usr/lib/x86_64-linux-gnu/tcc/libtcc1.a -ltcc -lffi -lpcre2-8 -lsqlite3 -lcrypto -ldl -lpthread -lm 2>"$A/link.log"; then
       mv "$A/wyn-asan.new" "$A/wyn-asan"
       echo "$stamp" > "$A/stamp"
     else
