@@ -3,9 +3,12 @@
  * fields, ISO 8601 text, strftime formatting and durations.  Instants are
  * unix seconds (int).
  *
- * Time zones: DateTime.* works in UTC (to_iso/parse_iso round-trip, and a
- * script's output does not depend on the machine's zone); Time.format
- * alone uses the local zone (TZ), as its description says.
+ * Time zones: the calendar fields (year ... second, weekday) and
+ * DateTime.format / Time.format use the local zone, as Python's
+ * datetime.fromtimestamp and Go's time.Unix do; TZ is read again on every
+ * call (tzset), so a script may set it with Env.set("TZ", "UTC").
+ * DateTime.to_iso is UTC ("...Z"), and parse_iso reads the offset it is
+ * given (UTC without one), so the two round-trip on any machine.
  *
  * DateTime.parse_iso accepts "YYYY-MM-DD", "YYYY-MM-DDTHH:MM[:SS[.fff]]"
  * (a space may replace the T), then "Z", "+HH:MM", "-HH:MM", "+HHMM" or
@@ -35,15 +38,25 @@ static struct tm utc(wyn_int secs)
     return tm;
 }
 
+static struct tm local(wyn_int secs)
+{
+    time_t t = (time_t)secs;
+    struct tm tm;
+    tzset();   /* localtime_r need not look at TZ again by itself */
+    if (!localtime_r(&t, &tm))
+        memset(&tm, 0, sizeof tm);
+    return tm;
+}
+
 wyn_int rt_dt_now(void) { return (wyn_int)time(NULL); }
 wyn_int rt_dt_micros(void) { return rt_time_nanos() / 1000; }
-wyn_int rt_dt_year(wyn_int secs) { return utc(secs).tm_year + 1900LL; }
-wyn_int rt_dt_month(wyn_int secs) { return utc(secs).tm_mon + 1; }
-wyn_int rt_dt_day(wyn_int secs) { return utc(secs).tm_mday; }
-wyn_int rt_dt_hour(wyn_int secs) { return utc(secs).tm_hour; }
-wyn_int rt_dt_minute(wyn_int secs) { return utc(secs).tm_min; }
-wyn_int rt_dt_second(wyn_int secs) { return utc(secs).tm_sec; }
-wyn_int rt_dt_weekday(wyn_int secs) { return utc(secs).tm_wday; }
+wyn_int rt_dt_year(wyn_int secs) { return local(secs).tm_year + 1900LL; }
+wyn_int rt_dt_month(wyn_int secs) { return local(secs).tm_mon + 1; }
+wyn_int rt_dt_day(wyn_int secs) { return local(secs).tm_mday; }
+wyn_int rt_dt_hour(wyn_int secs) { return local(secs).tm_hour; }
+wyn_int rt_dt_minute(wyn_int secs) { return local(secs).tm_min; }
+wyn_int rt_dt_second(wyn_int secs) { return local(secs).tm_sec; }
+wyn_int rt_dt_weekday(wyn_int secs) { return local(secs).tm_wday; }
 wyn_int rt_dt_diff(wyn_int a, wyn_int b) { return a - b; }
 
 static WynStr *strf(const struct tm *tm, const char *fmt)
@@ -61,7 +74,7 @@ WynStr *rt_dt_to_iso(wyn_int secs)
 
 WynStr *rt_dt_format(wyn_int secs, WynStr *pattern, wyn_loc loc)
 {
-    struct tm tm = utc(secs);
+    struct tm tm = local(secs);
     char *fmt = lib_cstr(pattern, "DateTime.format", "the pattern", loc);
     /* strftime reports 0 both for "too small" and for an empty result */
     size_t cap = 64 + (size_t)pattern->len * 4;
@@ -81,10 +94,7 @@ WynStr *rt_dt_format(wyn_int secs, WynStr *pattern, wyn_loc loc)
 
 WynStr *rt_time_format(wyn_int secs)
 {
-    time_t t = (time_t)secs;
-    struct tm tm;
-    if (!localtime_r(&t, &tm))
-        memset(&tm, 0, sizeof tm);
+    struct tm tm = local(secs);
     return strf(&tm, "%Y-%m-%d %H:%M:%S");
 }
 

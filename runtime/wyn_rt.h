@@ -651,7 +651,7 @@ wyn_bool rt_file_eof(wyn_int f, wyn_loc loc);
 void rt_file_write_line(wyn_int f, WynStr *s, wyn_loc loc);
 void rt_file_close(wyn_int f, wyn_loc loc);
 
-/* DateTime (UTC) and Time.format (local) */
+/* DateTime and Time.format: local time (TZ); to_iso is UTC */
 wyn_int rt_dt_now(void);                                         /* unix seconds */
 wyn_int rt_dt_micros(void);                                      /* monotonic */
 wyn_int rt_dt_year(wyn_int secs);
