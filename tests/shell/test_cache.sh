@@ -120,11 +120,15 @@ check "long script stored" yes "$(has_log 'stored optimized code')"
 "$WYN" "$tmp/long.wyn" >/dev/null 2>"$tmp/err"
 check "long script loads it next time" yes "$(has_log 'running optimized code')"
 "$WYN" cache clean >/dev/null
-# started after 10 ms, killed when the script ends 200 ms later: no cc left
-WYN_CACHE_DELAY_MS=10 "$WYN" -e 'Time.sleep(200)
+# started after 10 ms, killed when the script ends 200 ms later: no cc left.
+# The compiler is a wrapper that takes 3 s, so the kill always comes first
+# (a real cc may finish a tiny program within 200 ms on an idle machine).
+printf '#!/bin/sh\nsleep 3\nexec cc "$@"\n' >"$tmp/slowcc"
+chmod +x "$tmp/slowcc"
+CC="$tmp/slowcc" WYN_CACHE_DELAY_MS=10 "$WYN" -e 'Time.sleep(200)
 println("bye")' >/dev/null 2>&1
 sleep 0.2
-check "no compile outlives its script" "" "$(pgrep -f "$C/.tmp-" || true)"
+check "no compile outlives its script" "" "$(pgrep -f "$C/.tmp-|$tmp/slowcc" || true)"
 check "killed compile stores nothing" 0 "$(entries)"
 
 ((fails == 0)) && echo "cache: all checks passed"
