@@ -13,8 +13,13 @@
  * "\n" does not start an extra empty line.  File.remove removes files and
  * empty directories.  File.mkdir creates missing parents too (mkdir -p).
  * System.exec runs `sh -c CMD` with posix_spawn, stdin and stderr
- * inherited, and returns its standard output as is; the pipe is read with
- * rt_sched_wait_fd, so a long-running command parks only its own task.
+ * inherited, and returns its standard output as is.
+ *
+ * Nothing here stalls the scheduler: every call that touches the file
+ * system or waits for a process runs its syscalls on the blocking pool
+ * (blocking.c) while the task parks.  The job_* functions below are what
+ * runs there: they take and return their data in a small struct and
+ * record errno; the runtime error is raised by the task afterwards.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -101,19 +106,57 @@ static WynStr *read_all(WynStr *path)
     return s;
 }
 
+/* A job of the blocking pool: a path, a second string, a result. */
+typedef struct IoJob {
+    WynStr *path, *text;
+    int flags;
+    int err;                  /* errno of the failure, 0: success */
+    void *out;                /* +1 string or +0 array */
+} IoJob;
+
+/* Runs job on the blocking pool for path (and text); a failure is the
+ * runtime error "FAIL PATH: REASON".  Returns the job's result. */
+static void *io_run(RtBlockingFn job, const char *call, WynStr *path, WynStr *text, int flags,
+                    const char *fail, wyn_loc loc)
+{
+    IoJob j = { .path = path, .text = text, .flags = flags };
+    rt_blocking_run(job, &j, sizeof j, call, loc);
+    if (j.err)
+        io_fail(loc, fail, path, j.err);
+    return j.out;
+}
+
+static void job_read(void *arg)
+{
+    IoJob *j = arg;
+    j->out = read_all(j->path);
+    j->err = j->out ? 0 : errno;
+}
+
+/* Whole file as a string (+1) read on the blocking pool; NULL and *err. */
+static WynStr *read_parked(WynStr *path, int *err, wyn_loc loc)
+{
+    IoJob j = { .path = path };
+    rt_blocking_run(job_read, &j, sizeof j, "File.read", loc);
+    *err = j.err;
+    return j.out;
+}
+
 WynStr *rt_file_read(WynStr *path, wyn_loc loc)
 {
-    WynStr *s = read_all(path);
+    int e;
+    WynStr *s = read_parked(path, &e, loc);
     if (!s)
-        io_fail(loc, "cannot read", path, errno);
+        io_fail(loc, "cannot read", path, e);
     return rt_autorelease(s);
 }
 
 WynStr *rt_file_try_read(WynStr *path, WynStr **err)
 {
-    WynStr *s = read_all(path);
+    int e;
+    WynStr *s = read_parked(path, &e, 0);
     if (!s && err)
-        *err = rt_autorelease(io_errmsg("cannot read", path, errno));
+        *err = rt_autorelease(io_errmsg("cannot read", path, e));
     return rt_autorelease(s);
 }
 
@@ -144,28 +187,45 @@ static int write_all(WynStr *path, WynStr *text, int flags)
     return 0;
 }
 
+static void job_write(void *arg)
+{
+    IoJob *j = arg;
+    j->err = write_all(j->path, j->text, j->flags) < 0 ? errno : 0;
+}
+
 void rt_file_write(WynStr *path, WynStr *text, wyn_loc loc)
 {
-    if (write_all(path, text, O_TRUNC) < 0)
-        io_fail(loc, "cannot write", path, errno);
+    io_run(job_write, "File.write", path, text, O_TRUNC, "cannot write", loc);
 }
 
 void rt_file_append(WynStr *path, WynStr *text, wyn_loc loc)
 {
-    if (write_all(path, text, O_APPEND) < 0)
-        io_fail(loc, "cannot append to", path, errno);
+    io_run(job_write, "File.append", path, text, O_APPEND, "cannot append to", loc);
+}
+
+static void job_exists(void *arg)
+{
+    IoJob *j = arg;
+    struct stat st;
+    j->err = path_ok(j->path) && stat(j->path->data, &st) == 0 ? 0 : ENOENT;
 }
 
 wyn_bool rt_file_exists(WynStr *path)
 {
-    struct stat st;
-    return path_ok(path) && stat(path->data, &st) == 0;
+    IoJob j = { .path = path };
+    rt_blocking_run(job_exists, &j, sizeof j, "File.exists", 0);
+    return j.err == 0;
 }
 
-void rt_file_remove(WynStr *path, wyn_loc loc)
+static void job_remove(void *arg)
 {
-    if (!path_ok(path))
-        io_fail(loc, "cannot remove", path, errno);
+    IoJob *j = arg;
+    WynStr *path = j->path;
+    j->err = 0;
+    if (!path_ok(path)) {
+        j->err = errno;
+        return;
+    }
     if (unlink(path->data) == 0)
         return;
     int e = errno;
@@ -177,14 +237,20 @@ void rt_file_remove(WynStr *path, wyn_loc loc)
             e = errno;
         }
     }
-    io_fail(loc, "cannot remove", path, e);
+    j->err = e;
+}
+
+void rt_file_remove(WynStr *path, wyn_loc loc)
+{
+    io_run(job_remove, "File.remove", path, NULL, 0, "cannot remove", loc);
 }
 
 WynArr *rt_file_read_lines(WynStr *path, wyn_loc loc)
 {
-    WynStr *s = read_all(path);
+    int e;
+    WynStr *s = read_parked(path, &e, loc);
     if (!s)
-        io_fail(loc, "cannot read", path, errno);
+        io_fail(loc, "cannot read", path, e);
     WynArr *a = rt_arr_new_ops(sizeof(WynStr *), 0, &rt_str_ops);
     const char *p = s->data, *end = p + s->len;
     while (p < end) {
@@ -203,13 +269,14 @@ static int cmp_name(const void *a, const void *b)
     return rt_cmp_str(a, b);
 }
 
-WynArr *rt_file_list(WynStr *dir, wyn_loc loc)
+static void job_list(void *arg)
 {
-    if (!path_ok(dir))
-        io_fail(loc, "cannot list", dir, errno);
-    DIR *d = opendir(dir->data);
-    if (!d)
-        io_fail(loc, "cannot list", dir, errno);
+    IoJob *j = arg;
+    DIR *d = path_ok(j->path) ? opendir(j->path->data) : NULL;
+    if (!d) {
+        j->err = errno;
+        return;
+    }
     WynArr *a = rt_arr_new_ops(sizeof(WynStr *), 0, &rt_str_ops);
     struct dirent *e;
     while ((e = readdir(d))) {
@@ -219,7 +286,13 @@ WynArr *rt_file_list(WynStr *dir, wyn_loc loc)
     }
     closedir(d);
     qsort(a->data, (size_t)a->len, sizeof(WynStr *), cmp_name);
-    return a;
+    j->out = a;
+    j->err = 0;
+}
+
+WynArr *rt_file_list(WynStr *dir, wyn_loc loc)
+{
+    return io_run(job_list, "File.list", dir, NULL, 0, "cannot list", loc);
 }
 
 static int is_dir(const char *p)
@@ -228,10 +301,15 @@ static int is_dir(const char *p)
     return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-void rt_file_mkdir(WynStr *path, wyn_loc loc)
+static void job_mkdir(void *arg)
 {
-    if (!path_ok(path) || path->len == 0)
-        io_fail(loc, "cannot create directory", path, path->len ? errno : ENOENT);
+    IoJob *j = arg;
+    WynStr *path = j->path;
+    j->err = 0;
+    if (!path_ok(path) || path->len == 0) {
+        j->err = path->len ? errno : ENOENT;
+        return;
+    }
     char *p = rt_malloc_raw((size_t)path->len + 1);
     memcpy(p, path->data, (size_t)path->len + 1);
     /* create each missing parent, then the directory itself */
@@ -240,9 +318,8 @@ void rt_file_mkdir(WynStr *path, wyn_loc loc)
             char c = *q;
             *q = 0;
             if (mkdir(p, 0755) < 0 && !(errno == EEXIST && (c != 0 || is_dir(p)))) {
-                int e = errno;
-                free(p);
-                io_fail(loc, "cannot create directory", path, e);
+                j->err = errno;
+                break;
             }
             *q = c;
             if (!c)
@@ -250,6 +327,11 @@ void rt_file_mkdir(WynStr *path, wyn_loc loc)
         }
     }
     free(p);
+}
+
+void rt_file_mkdir(WynStr *path, wyn_loc loc)
+{
+    io_run(job_mkdir, "File.mkdir", path, NULL, 0, "cannot create directory", loc);
 }
 
 WynArr *rt_sys_args(void)
@@ -270,12 +352,17 @@ WynStr *rt_sys_env(WynStr *name)
     return v ? rt_str_cstr(v) : NULL;
 }
 
-WynStr *rt_sys_exec(WynStr *cmd, wyn_loc loc)
+/* On the blocking pool: spawn sh -c CMD and collect its stdout (+0, handed
+ * to the task's pool by rt_blocking_run). */
+static void job_exec(void *arg)
 {
+    IoJob *j = arg;
+    WynStr *cmd = j->path;
     int p[2];
-    if (pipe2(p, O_CLOEXEC) < 0)
-        io_fail(loc, "cannot run", cmd, errno);
-    fcntl(p[0], F_SETFL, O_NONBLOCK);   /* our end only: the child's stays blocking */
+    if (pipe2(p, O_CLOEXEC) < 0) {
+        j->err = errno;
+        return;
+    }
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_adddup2(&fa, p[1], 1);
@@ -290,7 +377,8 @@ WynStr *rt_sys_exec(WynStr *cmd, wyn_loc loc)
     close(p[1]);
     if (r != 0) {
         close(p[0]);
-        io_fail(loc, "cannot run", cmd, r);
+        j->err = r;
+        return;
     }
     WynSB *sb = rt_sb_new();
     char buf[16384];
@@ -300,23 +388,22 @@ WynStr *rt_sys_exec(WynStr *cmd, wyn_loc loc)
             rt_sb_append_bytes(sb, buf, n);
             continue;
         }
-        if (n == 0)
-            break;
-        if (errno == EINTR)
+        if (n < 0 && errno == EINTR)
             continue;
-        if (errno == EAGAIN) {
-            rt_sched_wait_fd(p[0], 1, -1);
-            continue;
-        }
         break;
     }
     close(p[0]);
     int st;
     while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
     }
-    WynStr *out = rt_sb_to_string(sb);
+    j->out = rt_sb_to_string(sb);
     rt_sb_free(sb);
-    return out;
+    j->err = 0;
+}
+
+WynStr *rt_sys_exec(WynStr *cmd, wyn_loc loc)
+{
+    return io_run(job_exec, "System.exec", cmd, NULL, 0, "cannot run", loc);
 }
 
 WynStr *rt_sys_cwd(void)

@@ -407,6 +407,35 @@ void rt_pool_drain_in(WynPool *p, wyn_int mark)
     pool_drain(p, mark < 0 ? 0 : mark);
 }
 
+/* Moves what was pooled since mark out of the current pool (blocking.c:
+ * objects a pool thread made for a task, handed over when it resumes). */
+RtPoolTake rt_pool_take(wyn_int mark)
+{
+    RtPool *p = cur_pool();
+    RtPoolTake t = { NULL, 0 };
+    if (mark < 0)
+        mark = 0;
+    if (p->len <= mark)
+        return t;
+    t.n = p->len - mark;
+    t.items = rt_malloc_raw((size_t)t.n * sizeof *t.items);
+    memcpy(t.items, p->items + mark, (size_t)t.n * sizeof *t.items);
+    memset(p->items + mark, 0, (size_t)t.n * sizeof *t.items);
+    p->len = mark;
+    return t;
+}
+
+void rt_pool_give(RtPoolTake t)
+{
+    for (wyn_int i = 0; i < t.n; i++) {
+        RtPool *p = cur_pool();
+        if (RT_UNLIKELY(p->len == p->cap))
+            pool_grow(p);
+        p->items[p->len++] = t.items[i];
+    }
+    free(t.items);
+}
+
 /* ------------------------------------------------- kept until exit
  *
  * Objects that live for the rest of the process by design (channels,

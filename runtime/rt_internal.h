@@ -53,6 +53,24 @@ char **rt_args(void);
 typedef WynPool RtPool; /* declared in wyn_rt.h for the loops' inline test */
 RtPool *rt_sched_pool(void);
 
+/* What rt_pool_take moved out of a pool (tagged entries, malloc'd). */
+typedef struct RtPoolTake {
+    unsigned long *items;
+    wyn_int n;
+} RtPoolTake;
+RtPoolTake rt_pool_take(wyn_int mark);   /* entries since mark, removed */
+void rt_pool_give(RtPoolTake t);         /* appended to the current pool */
+
+/* --- blocking.c: the pool of threads for blocking calls --- */
+/* Runs fn on a pool thread while the calling task parks (inline outside a
+ * coroutine).  The size bytes at arg are copied to the job and back: put
+ * the call's inputs and outputs there, with no pointers into the caller's
+ * stack.  fn must not raise runtime errors: record errno, raise after.
+ * what/loc name the wait in a deadlock report.  See blocking.c. */
+typedef void (*RtBlockingFn)(void *arg);
+void rt_blocking_run(RtBlockingFn fn, void *arg, size_t size, const char *what, wyn_loc loc);
+int rt_blocking_pending(void);           /* jobs queued or running */
+
 /* --- memory.c --- */
 /* Keeps p reachable until the process exits: for objects that live for
  * ever by design (channels, shared cells, JSON trees, task slabs, I/O

@@ -120,8 +120,9 @@
  *
  * ## Deadlock
  *
- * When the last worker goes to sleep and there is no timer, no fd wait and
- * no runnable work, it sleeps 20 ms; if nothing woke anybody meanwhile
+ * When the last worker goes to sleep and there is no timer, no fd wait, no
+ * call running on the blocking pool (blocking.c) and no runnable work, it
+ * sleeps 20 ms; if nothing woke anybody meanwhile
  * (Sched.epoch unchanged) and some coroutine is parked, every task is
  * blocked forever: rt_fatal("deadlock: ...") naming where each one waits.
  *
@@ -979,7 +980,8 @@ static void sleep_for_work(Worker *w)
             timeout = next - rt_mono_ns();
             if (timeout < 0)
                 timeout = 0;
-        } else if (nsl == rt_sched.nworkers && rt_poll_nwaits() == 0) {
+        } else if (nsl == rt_sched.nworkers && rt_poll_nwaits() == 0 &&
+                   rt_blocking_pending() == 0) {
             candidate = 1;
             timeout = DEADLOCK_CONFIRM_NS;
         }
@@ -991,6 +993,7 @@ static void sleep_for_work(Worker *w)
             atomic_load(&rt_sched.epoch) == ep &&
             atomic_load(&rt_sched.nsleeping) == rt_sched.nworkers &&
             rt_timer_count() == 0 && rt_poll_nwaits() == 0 &&
+            rt_blocking_pending() == 0 &&
             !atomic_load(&rt_sched.shutdown) && !has_work(w))
             deadlock_report();
     }

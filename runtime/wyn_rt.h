@@ -412,8 +412,10 @@ void rt_sleep_ms(wyn_int ms, wyn_loc loc); /* parks the task on the timer heap *
 
 /* --------------------------------------------------------- concurrency */
 
-/* Futures, channels and shared cells are opaque int handles: the language
- * lets them be passed where an int is declared.  0 is never a valid handle. */
+/* Futures and channels are opaque object addresses held in a wyn_int;
+ * the language lets them be passed where an int is declared, and then
+ * they become checked registry handles (rt_chan_to_int and friends below;
+ * runtime/README.md, "Handles").  0 is never a valid handle. */
 
 /* A task body: reads its arguments from args, writes its result to result. */
 typedef void (*WynTaskFn)(void *args, void *result);

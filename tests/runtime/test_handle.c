@@ -5,38 +5,27 @@
  * with writers that release and reuse slots. */
 #include <pthread.h>
 #include <stdatomic.h>
-#include <sys/wait.h>
-#include <unistd.h>
 #include "handle.h"
+#include "io_test.h"
 #include "rt_test.h"
+
+static wyn_int g_child_arg;
+static void (*g_child_fn)(wyn_int);
+static void child_body(void *unused)
+{
+    (void)unused;
+    alarm(20);
+    rt_set_program(&(WynProgram){ .files = rt_test_files, .nfiles = 1 });
+    g_child_fn(g_child_arg);
+}
 
 /* Runs fn(arg) in a child; checks it dies with status 1 and want in stderr. */
 static void expect_error(const char *name, void (*fn)(wyn_int), wyn_int arg, const char *want)
 {
-    int p[2];
-    if (pipe(p) != 0)
-        return;
-    fflush(stdout);
-    pid_t pid = fork();
-    if (pid == 0) {
-        dup2(p[1], 2);
-        close(p[0]);
-        alarm(20);
-        rt_set_program(&(WynProgram){ .files = rt_test_files, .nfiles = 1 });
-        fn(arg);
-        _exit(0);
-    }
-    close(p[1]);
     char err[1024];
-    size_t len = 0;
-    ssize_t r;
-    while ((r = read(p[0], err + len, sizeof err - 1 - len)) > 0)
-        len += (size_t)r;
-    err[len] = 0;
-    close(p[0]);
-    int st;
-    waitpid(pid, &st, 0);
-    int code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    g_child_fn = fn;
+    g_child_arg = arg;
+    int code = fork_capture(child_body, NULL, err, sizeof err);
     if (code != 1 || !strstr(err, want)) {
         fprintf(stderr, "%s: status %d (want 1), stderr:\n%s(want: %s)\n", name, code, err, want);
         rt_test_failures++;
