@@ -26,6 +26,10 @@
  * more of them than threads, they wait for ever, as in any bounded pool.  The number of jobs
  * queued or running is visible to the deadlock detector
  * (rt_blocking_pending): a task waiting for the pool is not stuck.
+ *
+ * Shutdown: the claim and wake happen under the pool's mutex, and
+ * rt_sched_fini bumps the run id under it (rt_blocking_sched_end), so a
+ * job that ends after its scheduler run is over wakes nobody.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -41,6 +45,7 @@ typedef struct Job {
     RtBlockingFn fn;
     Coro *co;
     uint64_t tok;
+    uint64_t run;             /* the scheduler run that queued it */
     RtPoolTake pooled;        /* what fn autoreleased, for the task's pool */
     size_t size;
     _Alignas(16) char arg[];  /* copy of the caller's argument block */
@@ -52,6 +57,7 @@ static struct {
     Job *head, *tail;
     int nqueued;              /* jobs in the queue, not yet taken */
     int nthreads, nidle, max;
+    uint64_t run;             /* bumped when a scheduler run ends */
     _Atomic int pending;      /* jobs queued or running */
 } pool = { .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER };
 
@@ -86,17 +92,21 @@ static void *pool_thread(void *unused)
 
         wyn_int mark = rt_pool_mark();
         j->fn(j->arg);
-        j->pooled = rt_pool_take(mark);
-        /* the job belongs to the task again once it is woken: read first */
-        Coro *co = j->co;
-        uint64_t tok = j->tok;
-        if (rt_wait_claim(co, tok, WIN_BLOCKING))
-            rt_wake(co);
+        pthread_mutex_lock(&pool.lock);
+        if (j->run == pool.run) {
+            j->pooled = rt_pool_take(mark);
+            /* the job belongs to the task again once it is woken */
+            if (rt_wait_claim(j->co, j->tok, WIN_BLOCKING))
+                rt_wake(j->co);
+        } else {
+            /* its scheduler run is over (rt_main returned while a task
+             * that nobody awaited was parked here): nobody to wake */
+            rt_pool_drain(mark);
+            free(j);
+        }
         /* after the wake: the deadlock detector never sees a parked task
          * with nothing pending that could still wake it */
         atomic_fetch_sub_explicit(&pool.pending, 1, memory_order_release);
-
-        pthread_mutex_lock(&pool.lock);
     }
     return NULL;
 }
@@ -131,6 +141,17 @@ static void enqueue_locked(Job *j)
     pthread_cond_signal(&pool.cond);
 }
 
+/* The scheduler is shutting down (rt_sched_fini): jobs still running
+ * must not wake coroutines of the run that ends.  A job that is waking
+ * its task right now holds the lock, so after this returns no pool thread
+ * touches the scheduler. */
+void rt_blocking_sched_end(void)
+{
+    pthread_mutex_lock(&pool.lock);
+    pool.run++;
+    pthread_mutex_unlock(&pool.lock);
+}
+
 void rt_blocking_run(RtBlockingFn fn, void *arg, size_t size, const char *what, wyn_loc loc)
 {
     Coro *co = rt_coro_current();
@@ -148,6 +169,7 @@ void rt_blocking_run(RtBlockingFn fn, void *arg, size_t size, const char *what, 
     j->tok = rt_wait_begin(co, loc, what);
     atomic_fetch_add_explicit(&pool.pending, 1, memory_order_relaxed);
     pthread_mutex_lock(&pool.lock);
+    j->run = pool.run;
     enqueue_locked(j);
     pthread_mutex_unlock(&pool.lock);
     rt_wait_park(co);

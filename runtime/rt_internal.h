@@ -70,6 +70,7 @@ void rt_pool_give(RtPoolTake t);         /* appended to the current pool */
 typedef void (*RtBlockingFn)(void *arg);
 void rt_blocking_run(RtBlockingFn fn, void *arg, size_t size, const char *what, wyn_loc loc);
 int rt_blocking_pending(void);           /* jobs queued or running */
+void rt_blocking_sched_end(void);        /* rt_sched_fini: wake nobody after */
 
 /* --- memory.c --- */
 /* Keeps p reachable until the process exits: for objects that live for

@@ -1197,6 +1197,7 @@ void rt_sched_run(Task *main_task)
 void rt_sched_fini(void)
 {
     int all_idle = 1;
+    rt_blocking_sched_end();
     for (int i = 1; i < rt_sched.nworkers; i++) {
         Worker *w = &rt_sched.workers[i];
         for (int k = 0; k < 2000 && w->thread; k++) {
