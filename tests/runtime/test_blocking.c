@@ -51,7 +51,7 @@ static wyn_int parked_main(void)
     CHECK(!pthread_equal(j.thread, pthread_self()));
     CHECK_EQ(j.value, 42);
     CHECK(j.made && j.made->len == 5 && !memcmp(j.made->data, "42000", 5));
-    CHECK(during >= 10);          /* ~30 expected: the worker was not held */
+    CHECK(during >= 3);           /* ~30 expected (0 if the worker were held); low under load */
     atomic_store(&stop_ticking, 1);
     rt_await(t, 0);
     return 0;
