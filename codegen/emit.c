@@ -123,7 +123,7 @@ static int emit_map_count_idiom(Buf *b, Node *target, Node *value)
     if (vt->kind != TY_INT || value->kind != N_BINARY || value->op != T_PLUS)
         return 0;
     Node *get = value->a, *inc = value->b;
-    if (get->kind != N_CALL || get->op != CALL_BUILTIN || strcmp(get->sval, "map.get_or") ||
+    if (get->kind != N_CALL || get->op != CALL_BUILTIN || !builtin_is(get->builtin, BR_MAP, "get_or") ||
         get->list.len != 2 || get->list.items[1]->kind != N_INT || get->list.items[1]->ival != 0)
         return 0;
     if (!same_variable(get->a->a, target->a) || !same_variable(get->list.items[0], target->b))
@@ -197,27 +197,8 @@ static void mark_owned_params(Node *n, FnInfo *f)
  * If not, x may borrow each element from the array the loop holds instead
  * of retaining it (saves a retain and a release per iteration).  Calls
  * into user code, task switches, closures and the array methods that drop
- * elements (and element assignment) all count as "may". */
-static int builtin_keeps_elements(const char *q)
-{
-    static const char *const prefixes[] = { "str.", "int.", "float.", "bool.", "map.", "opt.", "res.", NULL };
-    static const char *const plain[] = { "print", "println", "str", "len", "int", "float", "val.to_string", NULL };
-    static const char *const dropping[] = { "pop", "remove", "clear", "map", "filter", "any", "all", "find",
-                                            "for_each", "each", "sort_by", "reduce", NULL };
-    for (int i = 0; prefixes[i]; i++)
-        if (!strncmp(q, prefixes[i], strlen(prefixes[i])))
-            return 1;
-    for (int i = 0; plain[i]; i++)
-        if (!strcmp(q, plain[i]))
-            return 1;
-    if (strncmp(q, "arr.", 4))
-        return 0;
-    for (int i = 0; dropping[i]; i++)
-        if (!strcmp(q + 4, dropping[i]))
-            return 0;
-    return 1;
-}
-
+ * elements (and element assignment) all count as "may"; a built-in says
+ * which it is (builtin_keeps_elements, a flag of its row). */
 static int body_keeps_elements(Node *n, Sym *const *vars, int nv)
 {
     if (!n)
@@ -228,7 +209,7 @@ static int body_keeps_elements(Node *n, Sym *const *vars, int nv)
     case N_CALL:
         if (n->op == CALL_FN || n->op == CALL_METHOD || n->op == CALL_VALUE)
             return 0;
-        if (n->op == CALL_BUILTIN && (!n->sval || !builtin_keeps_elements(n->sval)))
+        if (n->op == CALL_BUILTIN && !builtin_keeps_elements(n->builtin))
             return 0;
         break;
     case N_ASSIGN: case N_INCDEC: {

@@ -2,11 +2,15 @@
  * emit_int.h — state shared by the C emitter's files: emit.c (program
  * layout, functions, statements), emit_types.c (C types and the per-type
  * helpers: formatting, equality), emit_expr.c (expressions) and
- * emit_builtins.c (the built-in library calls).
+ * emit_builtins.c, emit_methods.c, emit_arr.c, emit_io.c (the built-in
+ * library calls).
  */
 #ifndef WYN_EMIT_INT_H
 #define WYN_EMIT_INT_H
+#include "builtins.h"
+#include "builtins_hooks.h"
 #include "check.h"
+#include "diag.h"
 #include "emit.h"
 #include "lexer.h"
 
@@ -99,9 +103,6 @@ void emit_extern_decls(Buf *globals, Buf *init);
 void emit_extern_call(Buf *b, Node *call, FnInfo *f);
 void emit_c_string_lit(Buf *b, const char *s);
 
-/* emit_io.c */
-int emit_io_call(Buf *b, Node *n, const char *q);
-
 /* emit_handle.c: futures and channels used as ints (SPEC §11) */
 void emit_handle_to_int(Buf *b, Node *conv);     /* CONV_HANDLE */
 /* The raw channel / future of an operand that may be an int handle
@@ -109,8 +110,12 @@ void emit_handle_to_int(Buf *b, Node *conv);     /* CONV_HANDLE */
 void emit_chan_operand(Buf *b, Node *ch, Type *elem, const char *what, Node *at);
 void emit_future_operand(Buf *b, Node *fut, const char *what, Node *at);
 
-/* emit_builtins.c */
+/* emit_builtins.c (the hooks of built-in rows are declared in
+ * front/builtins_hooks.h) */
 void emit_builtin_call(Buf *b, Node *n);
+Node *emit_receiver(Node *call);   /* the receiver of a method call */
+/* PRE receiver POST: for hooks that only surround the receiver with C */
+void emit_wrap_receiver(Buf *b, Node *call, const char *pre, const char *post);
 void emit_print(Buf *b, Node *n);
 /* The SPEC §14 text of any value, as a WynStr * expression. */
 void emit_to_string(Buf *b, Node *e);

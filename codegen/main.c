@@ -2,6 +2,7 @@
  * main.c — the wyn command line (SPEC §1): run a file in memory, check
  * it, emit C, or build a native binary with the system C compiler.
  */
+#include "builtins.h"
 #include "check.h"
 #include "common.h"
 #include "diag.h"
@@ -31,6 +32,7 @@ static const char usage[] =
     "       wyn build FILE.wyn [-o EXE] [-O0..-O3]   build a native binary with cc\n"
     "       wyn cache clean               empty the cache of optimized builds\n"
     "       wyn fmt [--check] FILE.wyn|FOLDER ...    rewrite in the canonical layout\n"
+    "       wyn --list-builtins             every built-in function and method, one line each\n"
     "       wyn --version | --help\n"
     "FILE may be '-' to read the program from standard input.\n"
     "Environment: WYN_THREADS (worker threads), WYN_STACK_SIZE (coroutine stack, K/M/G),\n"
@@ -234,6 +236,10 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "--version") || !strcmp(cmd, "-v")) {
         printf("wyn %s (runtime contract %d, libtcc)\n", WYN_VERSION, WYN_RT_VERSION);
+        return 0;
+    }
+    if (!strcmp(cmd, "--list-builtins")) {
+        builtin_print_all(stdout);
         return 0;
     }
     if (!strcmp(cmd, "-e")) {

@@ -131,6 +131,7 @@ struct Node {
     Type *type;
     Sym *sym;
     void *aux;           /* checker/codegen private data per kind */
+    const struct Builtin *builtin; /* CALL_BUILTIN: its row (front/builtins.h) */
 };
 
 Node *node_new(NodeKind kind, int file, int line, int col);

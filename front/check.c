@@ -5,6 +5,7 @@
  */
 #include "check_int.h"
 #include "parser.h"
+#include "builtins.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,7 +75,7 @@ Sym *scope_lookup(const char *name, Node *use)
 }
 
 /* Edit distance, capped: enough to suggest a near miss for a typo. */
-static int edit_distance(const char *a, const char *b)
+int check_edit_distance(const char *a, const char *b)
 {
     int la = (int)strlen(a), lb = (int)strlen(b);
     if (la > 40 || lb > 40 || abs(la - lb) > 2)
@@ -97,25 +98,23 @@ static int edit_distance(const char *a, const char *b)
 /* " (did you mean 'total'?)" for the closest visible name, or "". */
 const char *suggest_name(const char *name)
 {
-    static const char *const builtins[] = { "print", "println", "len", "str", "int", "float",
-        "range", "zip", "input", "exit", "panic", "assert", "await_all", "await_any", "channel", NULL };
     const char *best = NULL;
     int best_d = strlen(name) <= 3 ? 1 : 2;
     best_d++;
     for (Scope *sc = ck.scope; sc; sc = sc->parent)
         for (int i = 0; i < sc->syms.len; i++) {
             const char *cand = sc->syms.items[i]->name;
-            int d = edit_distance(name, cand);
+            int d = check_edit_distance(name, cand);
             if (d < best_d && strcmp(cand, name)) {
                 best_d = d;
                 best = cand;
             }
         }
-    for (int i = 0; builtins[i]; i++) {
-        int d = edit_distance(name, builtins[i]);
+    for (const Builtin *r = builtins_global; r->name; r++) {
+        int d = check_edit_distance(name, r->name);
         if (d < best_d) {
             best_d = d;
-            best = builtins[i];
+            best = r->name;
         }
     }
     return best ? arena_printf(" (did you mean '%s'?)", best) : "";
@@ -702,7 +701,7 @@ static int always_returns(Node *s)
             return 1;
         }
         if (s->a->kind == N_CALL && s->a->a->kind == N_IDENT && s->a->op == CALL_BUILTIN &&
-            (!strcmp(s->a->sval, "panic") || !strcmp(s->a->sval, "exit")))
+            s->a->builtin && (s->a->builtin->flags & BF_NORETURN))
             return 1;
         return 0;
     default:
@@ -1000,7 +999,8 @@ static void check_for(Node *s)
             ERR(s, "too many loop variables");
     }
     /* for a, b in zip(...): destructure tuple elements */
-    if (s->op == 3 && nv == 2 && it->kind == N_CALL && it->op == CALL_BUILTIN && !strcmp(it->sval, "zip")) {
+    if (s->op == 3 && nv == 2 && it->kind == N_CALL && it->op == CALL_BUILTIN &&
+        builtin_is(it->builtin, BR_GLOBAL, "zip")) {
         Type *e = type_prune(type_prune(it->type)->elem);
         vt[0] = e->items[0];
         vt[1] = e->items[1];
@@ -1361,12 +1361,7 @@ static FnDecl *new_fn_decl(Node *n, Module *m)
 
 int is_builtin_module_name(const char *n)
 {
-    static const char *const names[] = { "Task", "Shared", "Math", "Time", "DateTime",
-        "StringBuilder", "File", "System", "Os", "Net", "Http", "Json", "Ptr", NULL };
-    for (int i = 0; names[i]; i++)
-        if (!strcmp(n, names[i]))
-            return 1;
-    return 0;
+    return builtin_is_module(n);
 }
 
 /* Pass 1 over a module: declare its functions, types and imports. */

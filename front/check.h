@@ -124,7 +124,7 @@ enum CallKind {
     CALL_METHOD,      /* aux: FnInfo; receiver is a->a */
     CALL_VALUE,       /* calling a function value */
     CALL_VARIANT,     /* aux: TypeDecl; ival: variant index */
-    CALL_BUILTIN,     /* sval: "println", "Task.send", "str.split"... */
+    CALL_BUILTIN,     /* builtin: the row of the built-in table */
 };
 
 /* N_MEMBER->op */

@@ -2,8 +2,10 @@
  * check_call.c — calls (functions, methods, closures, variants, generic
  * instances), member access, and the types of the built-in library
  * (SPEC §10, §11).  A checked call records what it calls in node->op
- * (enum CallKind) and node->aux / node->sval for the code generator.
+ * (enum CallKind) and node->aux / node->builtin for the code generator;
+ * the built-in functions themselves are rows of builtins_*.c.
  */
+#include "builtins.h"
 #include "check_int.h"
 #include <stdlib.h>
 #include <string.h>
@@ -140,29 +142,6 @@ static Type *call_value(Node *n, Type *ft)
     return f->ret;
 }
 
-static void expect_argc(Node *n, const char *what, int lo, int hi)
-{
-    int got = n->list.len;
-    if (got < lo || got > hi) {
-        if (lo == hi)
-            err_args(n, what, lo, got);
-        else
-            ERR(n, "%s takes %d to %d arguments, got %d", what, lo, hi, got);
-    }
-}
-
-static Type *arg(Node *n, int i, Type *want, const char *what)
-{
-    if (i >= n->list.len)
-        return ty_error;
-    Type *t = check_expr(&n->list.items[i], want);
-    if (want)
-        coerce(&n->list.items[i], want, what);
-    else if (type_prune(t)->kind == TY_VOID)
-        ERR(n->list.items[i], "this expression has no value (%s is expected)", what);
-    return want ? want : t;
-}
-
 static void check_rest(Node *n, int from)
 {
     for (int i = from; i < n->list.len; i++)
@@ -170,198 +149,19 @@ static void check_rest(Node *n, int from)
             check_expr(&n->list.items[i], NULL);
 }
 
-/* A channel argument: Channel<T>, or an int handle (then T is int or taken
- * from the sent value). */
-static Type *chan_elem(Node *n, int i)
-{
-    Type *t = type_prune(arg(n, i, NULL, "channel"));
-    if (t->kind == TY_CHAN)
-        return t->elem;
-    if (t->kind == TY_INT || t->kind == TY_ERROR)
-        return NULL;
-    if (t->kind == TY_VAR) {
-        Type *e = type_var();
-        type_unify(t, type_chan(e));
-        return e;
-    }
-    ERR(n->list.items[i], "expected a channel, not %s", type_str(t));
-    return NULL;
-}
-
+/* Task.send(ch, v), File.read(p): a function of a built-in module. */
 static Type *builtin_module_call(Node *n, const char *mod, const char *fn, Type *expected)
 {
+    const Builtin *row = builtin_find(BR_MODULE, mod, fn);
+    if (!row) {
+        ERR(n, "unknown function %s.%s%s", mod, fn, builtin_hint(BR_MODULE, mod, fn));
+        check_rest(n, 0);
+        return ty_error;
+    }
     n->op = CALL_BUILTIN;
-    n->sval = arena_printf("%s.%s", mod, fn);
-    const char *q = n->sval;
-    int is_task = !strcmp(mod, "Task"), is_shared = !strcmp(mod, "Shared");
-    if ((is_task && !strcmp(fn, "value")) || (is_shared && !strcmp(fn, "new"))) {
-        expect_argc(n, q, 0, 1);
-        arg(n, 0, ty_int, "initial value");
-        n->sval = "Task.value";
-        return ty_int;
-    }
-    if ((is_task || is_shared) && (!strcmp(fn, "get") || !strcmp(fn, "set") || !strcmp(fn, "add") || !strcmp(fn, "sub"))) {
-        int set = strcmp(fn, "get") != 0;
-        expect_argc(n, q, set ? 2 : 1, set ? 2 : 1);
-        arg(n, 0, ty_int, "shared handle");
-        if (set)
-            arg(n, 1, ty_int, "value");
-        n->sval = arena_printf("Task.%s", fn);
-        return strcmp(fn, "set") ? ty_int : ty_void;
-    }
-    if (is_task && !strcmp(fn, "channel")) {
-        expect_argc(n, q, 0, 1);
-        arg(n, 0, ty_int, "capacity");
-        Type *ex = expected ? type_prune(expected) : NULL;
-        return ex && ex->kind == TY_CHAN ? ex : type_chan(type_var());
-    }
-    if (is_task && (!strcmp(fn, "send") || !strcmp(fn, "recv") || !strcmp(fn, "close") || !strcmp(fn, "try_recv"))) {
-        int send = !strcmp(fn, "send");
-        expect_argc(n, q, send ? 2 : 1, send ? 2 : 1);
-        Type *e = chan_elem(n, 0);
-        if (send) {
-            Type *vt = arg(n, 1, e, "sent value");
-            n->ival = 0;
-            (void)vt;
-            return ty_void;
-        }
-        if (!strcmp(fn, "close"))
-            return ty_void;
-        Type *et = e ? e : ty_int;
-        return !strcmp(fn, "recv") ? et : type_opt(et);
-    }
-    if (is_task && !strcmp(fn, "cancel")) {
-        expect_argc(n, q, 1, 1);
-        Type *t = type_prune(arg(n, 0, NULL, "future"));
-        if (t->kind != TY_FUTURE && t->kind != TY_INT && t->kind != TY_ERROR)
-            ERR(n, "Task.cancel needs a future, not %s", type_str(t));
-        return ty_void;
-    }
-    if (is_task && (!strcmp(fn, "is_cancelled") || !strcmp(fn, "yield"))) {
-        expect_argc(n, q, 0, 0);
-        return fn[0] == 'i' ? ty_bool : ty_void;
-    }
-    if (!strcmp(mod, "Math")) {
-        static const char *const f1[] = { "sqrt", "floor", "ceil", "round", "sin", "cos", "tan",
-                                          "log", "exp", "asin", "acos", "atan", "log10", "log2", NULL };
-        for (int i = 0; f1[i]; i++)
-            if (!strcmp(fn, f1[i])) {
-                expect_argc(n, q, 1, 1);
-                arg(n, 0, ty_float, "argument");
-                return ty_float;
-            }
-        if (!strcmp(fn, "pow") || !strcmp(fn, "atan2")) {
-            expect_argc(n, q, 2, 2);
-            arg(n, 0, ty_float, "argument");
-            arg(n, 1, ty_float, "argument");
-            return ty_float;
-        }
-        if (!strcmp(fn, "abs") || !strcmp(fn, "min") || !strcmp(fn, "max")) {
-            int two = fn[0] == 'm';
-            expect_argc(n, q, two ? 2 : 1, two ? 2 : 1);
-            int is_float = 0;
-            for (int i = 0; i < n->list.len; i++) {
-                Type *t = type_prune(check_expr(&n->list.items[i], NULL));
-                if (t->kind == TY_FLOAT) is_float = 1;
-                else if (t->kind != TY_INT && t->kind != TY_ERROR)
-                    ERR(n->list.items[i], "%s needs numbers, not %s", q, type_str(t));
-            }
-            if (is_float)
-                for (int i = 0; i < n->list.len; i++)
-                    coerce(&n->list.items[i], ty_float, "argument");
-            return is_float ? ty_float : ty_int;
-        }
-    }
-    if (!strcmp(mod, "Time") || !strcmp(mod, "DateTime")) {
-        if (!strcmp(fn, "now")) { expect_argc(n, q, 0, 0); n->sval = "Time.now"; return ty_float; }
-        if (!strcmp(fn, "millis")) { expect_argc(n, q, 0, 0); n->sval = "Time.millis"; return ty_int; }
-        if (!strcmp(fn, "nanos")) { expect_argc(n, q, 0, 0); n->sval = "Time.nanos"; return ty_int; }
-        if (!strcmp(fn, "sleep")) { expect_argc(n, q, 1, 1); arg(n, 0, ty_int, "milliseconds"); n->sval = "Time.sleep"; return ty_void; }
-    }
-    if (!strcmp(mod, "StringBuilder") && !strcmp(fn, "new")) {
-        expect_argc(n, q, 0, 0);
-        return ty_sb;
-    }
-    if ((!strcmp(mod, "System") || !strcmp(mod, "Os"))) {
-        n->sval = arena_printf("System.%s", fn);
-        if (!strcmp(fn, "args")) { expect_argc(n, q, 0, 0); return type_array(ty_str); }
-        if (!strcmp(fn, "env")) { expect_argc(n, q, 1, 1); arg(n, 0, ty_str, "name"); return type_opt(ty_str); }
-        if (!strcmp(fn, "exit")) { expect_argc(n, q, 1, 1); arg(n, 0, ty_int, "status"); return ty_void; }
-        if (!strcmp(fn, "exec")) { expect_argc(n, q, 1, 1); arg(n, 0, ty_str, "command"); return ty_str; }
-        if (!strcmp(fn, "cwd")) { expect_argc(n, q, 0, 0); return ty_str; }
-    }
-    if (!strcmp(mod, "File")) {
-        if (!strcmp(fn, "read")) { expect_argc(n, q, 1, 1); arg(n, 0, ty_str, "path"); return ty_str; }
-        if (!strcmp(fn, "try_read")) { expect_argc(n, q, 1, 1); arg(n, 0, ty_str, "path"); return type_result(ty_str, ty_str); }
-        if (!strcmp(fn, "write") || !strcmp(fn, "append")) {
-            expect_argc(n, q, 2, 2); arg(n, 0, ty_str, "path"); arg(n, 1, ty_str, "text"); return ty_void;
-        }
-        if (!strcmp(fn, "exists") || !strcmp(fn, "remove") || !strcmp(fn, "mkdir")) {
-            expect_argc(n, q, 1, 1); arg(n, 0, ty_str, "path"); return fn[0] == 'e' ? ty_bool : ty_void;
-        }
-        if (!strcmp(fn, "read_lines") || !strcmp(fn, "list")) {
-            expect_argc(n, q, 1, 1); arg(n, 0, ty_str, "path"); return type_array(ty_str);
-        }
-    }
-    if (!strcmp(mod, "Net")) {
-        Type *conn = type_native("Conn"), *lis = type_native("Listener");
-        if (!strcmp(fn, "listen")) { expect_argc(n, q, 2, 2); arg(n, 0, ty_str, "host"); arg(n, 1, ty_int, "port"); return lis; }
-        if (!strcmp(fn, "accept")) { expect_argc(n, q, 1, 1); arg(n, 0, lis, "listener"); return conn; }
-        if (!strcmp(fn, "connect")) { expect_argc(n, q, 2, 2); arg(n, 0, ty_str, "host"); arg(n, 1, ty_int, "port"); return conn; }
-        if (!strcmp(fn, "try_connect")) {
-            expect_argc(n, q, 2, 2); arg(n, 0, ty_str, "host"); arg(n, 1, ty_int, "port");
-            return type_result(conn, ty_str);
-        }
-        if (!strcmp(fn, "read")) { expect_argc(n, q, 2, 2); arg(n, 0, conn, "connection"); arg(n, 1, ty_int, "max"); return ty_str; }
-        if (!strcmp(fn, "write")) { expect_argc(n, q, 2, 2); arg(n, 0, conn, "connection"); arg(n, 1, ty_str, "data"); return ty_void; }
-        if (!strcmp(fn, "close")) { expect_argc(n, q, 1, 1); arg(n, 0, NULL, "handle"); return ty_void; }
-    }
-    if (!strcmp(mod, "Http")) {
-        Type *srv = type_native("HttpServer");
-        Type *req = builtin_struct_type("Request"), *resp = builtin_struct_type("Response");
-        if (!strcmp(fn, "listen")) { expect_argc(n, q, 1, 1); arg(n, 0, ty_int, "port"); return srv; }
-        if (!strcmp(fn, "accept")) { expect_argc(n, q, 1, 1); arg(n, 0, srv, "server"); return req; }
-        if (!strcmp(fn, "respond")) {
-            expect_argc(n, q, 3, 3); arg(n, 0, req, "request"); arg(n, 1, ty_int, "status"); arg(n, 2, ty_str, "body");
-            return ty_void;
-        }
-        if (!strcmp(fn, "respond_with")) {
-            expect_argc(n, q, 4, 4); arg(n, 0, req, "request"); arg(n, 1, ty_int, "status");
-            arg(n, 2, type_map(ty_str, ty_str), "headers"); arg(n, 3, ty_str, "body");
-            return ty_void;
-        }
-        if (!strcmp(fn, "get")) { expect_argc(n, q, 1, 1); arg(n, 0, ty_str, "url"); return resp; }
-        if (!strcmp(fn, "post")) { expect_argc(n, q, 2, 2); arg(n, 0, ty_str, "url"); arg(n, 1, ty_str, "body"); return resp; }
-    }
-    if (!strcmp(mod, "Json")) {
-        if (!strcmp(fn, "parse")) { expect_argc(n, q, 1, 1); arg(n, 0, ty_str, "text"); return type_native("Json"); }
-        if (!strcmp(fn, "stringify")) { expect_argc(n, q, 1, 1); arg(n, 0, NULL, "value"); return ty_str; }
-    }
-    if (!strcmp(mod, "Ptr")) {
-        static const struct { const char *name; int argc; Type **ret; } ptr_fns[] = {
-            {"alloc", 1, &ty_ptr}, {"free", 1, &ty_void}, {"read_int", 2, &ty_int},
-            {"write_int", 3, &ty_void}, {"read_float", 2, &ty_float}, {"write_float", 3, &ty_void},
-            {"string", 1, &ty_str},
-        };
-        for (size_t i = 0; i < sizeof ptr_fns / sizeof *ptr_fns; i++) {
-            if (strcmp(fn, ptr_fns[i].name))
-                continue;
-            expect_argc(n, q, ptr_fns[i].argc, ptr_fns[i].argc);
-            if (!strcmp(fn, "alloc")) {
-                arg(n, 0, ty_int, "size");
-            } else {
-                arg(n, 0, ty_ptr, "pointer");
-                if (ptr_fns[i].argc > 1) arg(n, 1, ty_int, "offset");
-                if (ptr_fns[i].argc > 2) arg(n, 2, fn[6] == 'f' ? ty_float : ty_int, "value");
-            }
-            return *ptr_fns[i].ret;
-        }
-    }
-    ERR(n, "unknown function %s", q);
-    check_rest(n, 0);
-    return ty_error;
+    n->builtin = row;
+    return builtin_check_call(n, row, NULL, expected);
 }
-
 
 /* `xs |> sorted` where no function `sorted` exists: the method of the
  * piped value, xs.sorted(). */
@@ -379,117 +179,20 @@ static Type *pipe_method_call(Node *n, Type *expected)
     return check_call(n, expected);
 }
 
+/* print(x), len(x), zip(a, b): a global built-in function. */
 static Type *builtin_global_call(Node *n, const char *name, Type *expected)
 {
-    n->op = CALL_BUILTIN;
-    n->sval = (char *)name;
-    if (!strcmp(name, "print") || !strcmp(name, "println")) {
-        for (int i = 0; i < n->list.len; i++) {
-            Type *t = type_prune(check_expr(&n->list.items[i], NULL));
-            if (t->kind == TY_VOID)
-                ERR(n->list.items[i], "this expression has no value to print");
-        }
-        for (int i = 0; i < n->list2.len; i++) {
-            Node *na = n->list2.items[i];
-            if (strcmp(na->name, "sep") && strcmp(na->name, "end"))
-                ERR(na, "%s has no parameter '%s' (only sep and end)", name, na->name);
-            check_expr(&na->a, ty_str);
-            coerce(&na->a, ty_str, na->name);
-        }
-        return ty_void;
-    }
-    if (n->list2.len)
-        ERR(n->list2.items[0], "%s has no named parameters", name);
-    if (!strcmp(name, "len")) {
-        expect_argc(n, name, 1, 1);
-        Type *t = type_prune(arg(n, 0, NULL, "argument"));
-        if (t->kind != TY_ARRAY && t->kind != TY_STR && t->kind != TY_MAP && t->kind != TY_ERROR)
-            ERR(n, "len needs a string, array or map, not %s", type_str(t));
-        return ty_int;
-    }
-    if (!strcmp(name, "str")) {
-        expect_argc(n, name, 1, 1);
-        arg(n, 0, NULL, "argument");
-        return ty_str;
-    }
-    if (!strcmp(name, "int") || !strcmp(name, "float")) {
-        expect_argc(n, name, 1, 1);
-        Type *t = type_prune(arg(n, 0, NULL, "argument"));
-        if (t->kind != TY_INT && t->kind != TY_FLOAT && t->kind != TY_STR && t->kind != TY_BOOL && t->kind != TY_ERROR)
-            ERR(n, "cannot convert %s with %s()", type_str(t), name);
-        return name[0] == 'i' ? ty_int : ty_float;
-    }
-    if (!strcmp(name, "range")) {
-        expect_argc(n, name, 1, 3);
-        for (int i = 0; i < n->list.len; i++)
-            arg(n, i, ty_int, "range argument");
-        return type_array(ty_int);
-    }
-    if (!strcmp(name, "zip")) {
-        expect_argc(n, name, 2, 2);
-        Type *a = type_prune(arg(n, 0, NULL, "argument"));
-        Type *b = type_prune(arg(n, 1, NULL, "argument"));
-        if (a->kind != TY_ARRAY || b->kind != TY_ARRAY) {
-            ERR(n, "zip needs two arrays");
-            return ty_error;
-        }
-        Type *items[2] = { a->elem, b->elem };
-        return type_array(type_tuple(items, 2));
-    }
-    if (!strcmp(name, "input")) {
-        expect_argc(n, name, 0, 1);
-        arg(n, 0, ty_str, "prompt");
-        return type_opt(ty_str);
-    }
-    if (!strcmp(name, "exit")) {
-        expect_argc(n, name, 1, 1);
-        arg(n, 0, ty_int, "status");
-        return ty_void;
-    }
-    if (!strcmp(name, "panic")) {
-        expect_argc(n, name, 1, 1);
-        arg(n, 0, NULL, "message");
-        return ty_void;
-    }
-    if (!strcmp(name, "assert")) {
-        expect_argc(n, name, 1, 2);
-        arg(n, 0, ty_bool, "condition");
-        arg(n, 1, ty_str, "message");
-        return ty_void;
-    }
-    if (!strcmp(name, "await_all") || !strcmp(name, "await_any")) {
-        expect_argc(n, name, 1, 1);
-        Type *t = type_prune(arg(n, 0, NULL, "futures"));
-        if (t->kind == TY_ARRAY && type_prune(t->elem)->kind == TY_VAR)
-            type_unify(t->elem, type_future(type_var()));
-        if (t->kind != TY_ARRAY || type_prune(t->elem)->kind != TY_FUTURE) {
-            if (t->kind != TY_ERROR)
-                ERR(n, "%s needs an array of futures, not %s", name, type_str(t));
-            return ty_error;
-        }
-        Type *e = type_prune(t->elem)->elem;
-        return !strcmp(name, "await_all") ? type_array(e) : e;
-    }
-    if (!strcmp(name, "channel")) {
-        expect_argc(n, name, 0, 1);
-        arg(n, 0, ty_int, "capacity");
-        n->sval = "Task.channel";
-        Type *ex = expected ? type_prune(expected) : NULL;
-        return ex && ex->kind == TY_CHAN ? ex : type_chan(type_var());
-    }
-    if (!strcmp(name, "Ok") || !strcmp(name, "Err")) {
-        expect_argc(n, name, 1, 1);
-        Type *ex = expected ? type_prune(expected) : NULL;
-        Type *rt = ex && ex->kind == TY_RESULT ? ex : type_result(type_var(), type_var());
-        Type *want = name[0] == 'O' ? rt->elem : rt->key;
-        arg(n, 0, want, name);
-        return rt;
-    }
-    if (n->flags & NF_PIPE)
+    const Builtin *row = builtin_find(BR_GLOBAL, NULL, name);
+    if (!row && (n->flags & NF_PIPE))
         return pipe_method_call(n, expected);
-    ERR(n->a, "unknown name '%s'%s", name, suggest_name(name));
-    check_rest(n, 0);
-    return ty_error;
+    if (!row) {
+        ERR(n->a, "unknown name '%s'%s", name, suggest_name(name));
+        check_rest(n, 0);
+        return ty_error;
+    }
+    n->op = CALL_BUILTIN;
+    n->builtin = row;
+    return builtin_check_call(n, row, NULL, expected);
 }
 
 /* Finds a bare variant constructor `Circle(...)` among the module's enums. */

@@ -65,6 +65,8 @@ Scope *fn_top_scope(void);
 const char *unique_cname(const char *prefix, const char *name);
 /* " (did you mean 'x'?)" for a near miss among visible names, or "". */
 const char *suggest_name(const char *name);
+/* Edit distance between two names, capped (99: too far apart). */
+int check_edit_distance(const char *a, const char *b);
 Type *builtin_struct_type(const char *name);
 /* Task, Math, File, ...: names of the built-in library modules. */
 int is_builtin_module_name(const char *n);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The wyn command line (SPEC §1): -e, check, run, '-' for stdin, --emit-c,
-# build, --help, --version, shebang scripts, and clean failures for bad
+# build, --help, --version, --list-builtins, shebang scripts, and clean failures for bad
 # invocations.  Exit 0 when every check holds; each failure is printed.
 set -u
 WYN=${WYN:-$(cd "$(dirname "$0")/../.." && pwd)/wyn}
@@ -33,6 +33,14 @@ grep -q "bad.wyn:1:14: error:" "$tmp/err" || { echo "FAIL check error position: 
 "$WYN" --help >"$tmp/help"; check "--help status" 0 $?
 grep -q "usage: wyn" "$tmp/help" || { echo "FAIL --help text"; fails=$((fails + 1)); }
 "$WYN" --version | grep -q '^wyn [0-9]' || { echo "FAIL --version"; fails=$((fails + 1)); }
+
+# --list-builtins: one line per row of the table of built-ins
+"$WYN" --list-builtins >"$tmp/builtins"; check "--list-builtins status" 0 $?
+grep -qx 'string.split(sep: string) -> \[string\] — the parts between occurrences of sep' "$tmp/builtins" ||
+  { echo "FAIL --list-builtins has no string.split line"; fails=$((fails + 1)); }
+grep -q '^File.read(path: string) -> string — ' "$tmp/builtins" ||
+  { echo "FAIL --list-builtins has no File.read line"; fails=$((fails + 1)); }
+[[ $(grep -c ' — ' "$tmp/builtins") -gt 150 ]] || { echo "FAIL --list-builtins lists too few rows"; fails=$((fails + 1)); }
 
 "$WYN" --emit-c "$tmp/p.wyn" -o "$tmp/p.c"; check "--emit-c status" 0 $?
 grep -q '#include "wyn_rt.h"' "$tmp/p.c" || { echo "FAIL --emit-c has no runtime include"; fails=$((fails + 1)); }
