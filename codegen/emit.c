@@ -21,46 +21,11 @@ wyn_loc_t loc_of(Node *n) { return (n->file << 20) | (n->line & 0xFFFFF); }
 
 static void indent_nl(Buf *b) { buf_puts(b, "\n    "); }
 
-/* Futures held only in local variables that are only ever awaited can be
- * recycled (rt_future_release) when the variable is overwritten or the
- * function ends: nobody else can hold the handle.  This marks every local
- * referenced in any other way as escaping. */
-static void mark_escapes(Node *n)
-{
-    if (!n)
-        return;
-    if (n->kind == N_AWAIT && n->a && n->a->kind == N_IDENT)
-        return; /* `await f`: not an escape */
-    if (n->kind == N_IDENT && n->sym)
-        n->sym->escapes = 1;
-    if (n->kind == N_ASSIGN && !n->list.len && n->a && n->a->kind == N_IDENT && n->op == T_ASSIGN) {
-        mark_escapes(n->b); /* the target itself is not a use */
-        return;
-    }
-    if (n->kind == N_VAR || n->kind == N_FOR) {
-        /* declared names are not uses */
-        mark_escapes(n->a);
-        mark_escapes(n->b);
-        return;
-    }
-    if (n->kind == N_LAMBDA) {
-        FnInfo *lf = n->aux;
-        for (int i = 0; lf && i < lf->captures.len; i++)
-            lf->captures.items[i]->escapes = 1;
-    }
-    mark_escapes(n->a);
-    mark_escapes(n->b);
-    mark_escapes(n->c);
-    mark_escapes(n->d);
-    for (int i = 0; i < n->list.len; i++)
-        mark_escapes(n->list.items[i]);
-    for (int i = 0; i < n->list2.len; i++)
-        mark_escapes(n->list2.items[i]);
-}
-
+/* A future only its variable holds (own.h): recycled when the variable
+ * is overwritten and when the function returns. */
 static int private_future(Sym *s)
 {
-    return s && s->kind == SYM_LOCAL && !s->escapes && type_prune(s->type)->kind == TY_FUTURE;
+    return own_future_private(em.own, s);
 }
 
 static void release_private_futures(Buf *b, FnInfo *f)
@@ -144,135 +109,13 @@ static int emit_map_count_idiom(Buf *b, Node *target, Node *value)
 
 /* Ownership (emit_rc.c): every local of a counted type owns its value
  * (assigned through rcset, released when the function returns), and so
- * does a parameter the function assigns to or calls a method on
- * (rc_owned: retained on entry); other parameters are borrowed. */
-static int is_param(Sym *s, FnInfo *f)
-{
-    for (int i = 0; i < f->nparams; i++)
-        if (f->param_syms[i] == s)
-            return !(i == 0 && f->is_method);
-    return 0;
-}
-
-/* The variable at the root of a place: xs in xs[i].f, p in p.x. */
-static Sym *place_root(Node *n)
-{
-    while (n && (n->kind == N_INDEX || n->kind == N_MEMBER))
-        n = n->a;
-    return n && n->kind == N_IDENT ? n->sym : NULL;
-}
-
-static void mark_owned_params(Node *n, FnInfo *f)
-{
-    if (!n)
-        return;
-    Sym *root = NULL;
-    if (n->kind == N_ASSIGN) {
-        root = place_root(n->a);
-        for (int i = 0; i < n->list.len; i++) {
-            Sym *r = place_root(n->list.items[i]);
-            if (r && is_param(r, f))
-                r->rc_owned = 1;
-        }
-    } else if (n->kind == N_INCDEC) {
-        root = place_root(n->a);
-    } else if (n->kind == N_CALL && n->op == CALL_METHOD && n->a && n->a->kind == N_MEMBER) {
-        root = place_root(n->a->a);
-    }
-    if (root && is_param(root, f))
-        root->rc_owned = 1;
-    if (n->kind == N_LAMBDA)
-        return; /* its own function */
-    mark_owned_params(n->a, f);
-    mark_owned_params(n->b, f);
-    mark_owned_params(n->c, f);
-    mark_owned_params(n->d, f);
-    for (int i = 0; i < n->list.len; i++)
-        mark_owned_params(n->list.items[i], f);
-    for (int i = 0; i < n->list2.len; i++)
-        mark_owned_params(n->list2.items[i], f);
-}
-
-/* Can the body of `for x in xs` release an element of xs, or assign x?
- * If not, x may borrow each element from the array the loop holds instead
- * of retaining it (saves a retain and a release per iteration).  Calls
- * into user code, task switches, closures and the array methods that drop
- * elements (and element assignment) all count as "may"; a built-in says
- * which it is (builtin_keeps_elements, a flag of its row). */
-static int body_keeps_elements(Node *n, Sym *const *vars, int nv)
-{
-    if (!n)
-        return 1;
-    switch (n->kind) {
-    case N_SPAWN: case N_AWAIT: case N_SELECT: case N_PARALLEL: case N_LAMBDA: case N_DEFER:
-        return 0;
-    case N_CALL:
-        if (n->op == CALL_FN || n->op == CALL_METHOD || n->op == CALL_VALUE)
-            return 0;
-        if (n->op == CALL_BUILTIN && !builtin_keeps_elements(n->builtin))
-            return 0;
-        break;
-    case N_ASSIGN: case N_INCDEC: {
-        Node *targets[1] = { n->a };
-        Node **ts = n->list.len ? n->list.items : targets;
-        int nt = n->list.len ? n->list.len : 1;
-        for (int i = 0; i < nt; i++) {
-            Node *t = ts[i];
-            if (!t)
-                continue;
-            if (t->kind == N_INDEX && type_prune(t->a->type)->kind == TY_ARRAY)
-                return 0;
-            Sym *root = place_root(t);
-            for (int k = 0; k < nv; k++)
-                if (root && root == vars[k])
-                    return 0;
-        }
-        break;
-    }
-    default:
-        break;
-    }
-    if (!body_keeps_elements(n->a, vars, nv) || !body_keeps_elements(n->b, vars, nv) ||
-        !body_keeps_elements(n->c, vars, nv) || !body_keeps_elements(n->d, vars, nv))
-        return 0;
-    for (int i = 0; i < n->list.len; i++)
-        if (!body_keeps_elements(n->list.items[i], vars, nv))
-            return 0;
-    for (int i = 0; i < n->list2.len; i++)
-        if (!body_keeps_elements(n->list2.items[i], vars, nv))
-            return 0;
-    return 1;
-}
-
-/* Marks the variables of array loops that can borrow (before any code of
- * the function is emitted: every exit must know which locals to release). */
-static void mark_borrowed_loop_vars(Node *n)
-{
-    if (!n || n->kind == N_LAMBDA)
-        return;
-    if (n->kind == N_FOR && n->op == 3 && !n->ival) {
-        Sym **vars = n->aux;
-        int nv = n->list.len;
-        if (vars && body_keeps_elements(n->b, vars, nv)) {
-            Sym *elem = nv == 2 ? vars[1] : vars[0];
-            if (elem && !elem->in_cell)
-                elem->rc_borrowed = 1;
-        }
-    }
-    mark_borrowed_loop_vars(n->a);
-    mark_borrowed_loop_vars(n->b);
-    mark_borrowed_loop_vars(n->c);
-    mark_borrowed_loop_vars(n->d);
-    for (int i = 0; i < n->list.len; i++)
-        mark_borrowed_loop_vars(n->list.items[i]);
-    for (int i = 0; i < n->list2.len; i++)
-        mark_borrowed_loop_vars(n->list2.items[i]);
-}
-
+  * does a parameter the function assigns to or calls a method on (retained
+  * on entry); other parameters and some loop variables borrow (own.h).
+  * A parameter in a cell is owned by its cell (emit_cells.c). */
 static int owned_param(FnInfo *f, int i)
 {
-    return !(i == 0 && f->is_method) && f->param_syms && f->param_syms[i] && !f->param_syms[i]->in_cell &&
-           f->param_syms[i]->rc_owned && type_managed(f->params[i]);
+    return f->param_syms && f->param_syms[i] && !f->param_syms[i]->in_cell &&
+           !own_param_borrows(em.own, f->param_syms[i]) && type_managed(f->params[i]);
 }
 
 /* Releases what the function's variables own (every exit runs this). */
@@ -282,7 +125,7 @@ static void release_locals(Buf *b, FnInfo *f)
         Sym *s = f->locals.items[i];
         if (s->in_cell)
             emit_cell_release(b, s);
-        else if (!s->rc_borrowed)
+        else if (!own_loop_var_borrows(em.own, s))
             emit_drop_var(b, s->type, s->cname);
     }
     for (int i = 0; i < f->nparams; i++)
@@ -295,7 +138,7 @@ static void release_locals(Buf *b, FnInfo *f)
 static int has_owned_locals(FnInfo *f)
 {
     for (int i = 0; i < f->locals.len; i++)
-        if ((type_managed(f->locals.items[i]->type) && !f->locals.items[i]->rc_borrowed) ||
+        if ((type_managed(f->locals.items[i]->type) && !own_loop_var_borrows(em.own, f->locals.items[i])) ||
             f->locals.items[i]->in_cell)
             return 1;
     for (int i = 0; i < f->nparams; i++)
@@ -495,10 +338,10 @@ static void emit_var(Buf *b, Node *s)
 static int for_mark; /* _pm of the for loop being emitted */
 
 /* The element variable of an array loop: borrowed when the body cannot
- * drop elements (mark_borrowed_loop_vars), else owned like any local. */
+ * drop elements (own_loop_var_borrows), else owned like any local. */
 static void emit_loop_var(Buf *b, Sym *v, const char *elem)
 {
-    if (v->rc_borrowed)
+    if (own_loop_var_borrows(em.own, v))
         buf_printf(b, "%s = %s; ", v->cname, elem);
     else
         emit_set_text(b, v->type, v->cname, elem);
@@ -601,49 +444,6 @@ static void emit_for(Buf *b, Node *s)
     }
     if (s->op != 1)
         buf_puts(b, "} ");
-}
-
-/* Can running this subtree put temporaries in the autorelease pool?
- * Any expression of a counted type other than a literal or a variable
- * read, or a call into user code (which may make them) counts.  Spawned calls run in their own task and pool.  Loops
- * that cannot pool anything skip the per-iteration drain. */
-static int may_pool(Node *n)
-{
-    if (!n)
-        return 0;
-    switch (n->kind) {
-    case N_STR: case N_INT: case N_FLOAT: case N_BOOL: case N_NONE:
-        return 0;
-    case N_IDENT:
-        return 0;
-    case N_SPAWN:
-        /* the call runs elsewhere; its arguments are evaluated here */
-        for (int i = 0; n->a && i < n->a->list.len; i++)
-            if (may_pool(n->a->list.items[i]))
-                return 1;
-        return 0;
-    case N_LAMBDA: {
-        FnInfo *lf = n->aux;
-        return lf && lambda_has_env(lf); /* its environment is pooled */
-    }
-    case N_CALL:
-        if (n->op != CALL_BUILTIN && n->op != CALL_VARIANT)
-            return 1;
-        break;
-    default:
-        break;
-    }
-    if (n->type && type_managed(n->type) && n->kind != N_MEMBER && n->kind != N_INDEX)
-        return 1;
-    if (may_pool(n->a) || may_pool(n->b) || may_pool(n->c) || may_pool(n->d))
-        return 1;
-    for (int i = 0; i < n->list.len; i++)
-        if (may_pool(n->list.items[i]))
-            return 1;
-    for (int i = 0; i < n->list2.len; i++)
-        if (may_pool(n->list2.items[i]))
-            return 1;
-    return 0;
 }
 
 static void emit_parallel(Buf *b, Node *s)
@@ -816,7 +616,7 @@ void emit_stmt(Buf *b, Node *s)
         }
         break;
     case N_WHILE: {
-        if (!may_pool(s)) {
+        if (own_loop_pools_nothing(em.own, s)) {
             buf_puts(b, "while (");
             emit_expr(b, s->a);
             buf_puts(b, ") { ");
@@ -835,7 +635,7 @@ void emit_stmt(Buf *b, Node *s)
         break;
     }
     case N_FOR: {
-        if (!may_pool(s)) {
+        if (own_loop_pools_nothing(em.own, s)) {
             for_mark = 0;
             emit_for(b, s);
             break;
@@ -1038,8 +838,6 @@ static void emit_function(FnInfo *f)
     }
     emit_cell_locals(b, f);
     Node *body = f->body;
-    mark_owned_params(body, f);
-    mark_borrowed_loop_vars(body);
     for (int i = 0; i < f->nparams; i++)
         if (owned_param(f, i))
             buf_printf(b, "%s(&%s);\n    ", rc_dup_fn(f->params[i]), f->param_syms[i]->cname);
@@ -1099,27 +897,12 @@ void emit_c_string_lit(Buf *b, const char *s)
     buf_puts(b, "\"");
 }
 
-char *emit_program(Program *prog, int for_tcc)
+char *emit_program(Program *prog, const OwnFacts *own, int for_tcc)
 {
     memset(&em, 0, sizeof em);
     em.prog = prog;
+    em.own = own;
     em.for_tcc = for_tcc;
-    /* resolve every remaining inference variable first */
-    for (int i = 0; i < prog->fns.len; i++) {
-        FnInfo *f = prog->fns.items[i];
-        for (int k = 0; k < f->locals.len; k++)
-            f->locals.items[k]->type = type_resolve(f->locals.items[k]->type);
-        f->ret = type_resolve(f->ret);
-        for (int k = 0; k < f->nparams; k++)
-            f->params[k] = type_resolve(f->params[k]);
-    }
-    for (int i = 0; i < prog->globals.len; i++)
-        prog->globals.items[i]->type = type_resolve(prog->globals.items[i]->type);
-    for (int i = 0; i < prog->fns.len; i++) {
-        FnInfo *f = prog->fns.items[i];
-        if (f->body)
-            mark_escapes(f->body);
-    }
     emit_cells_prepare(prog);
     for (int i = 0; i < prog->fns.len; i++)
         emit_function(prog->fns.items[i]);

@@ -16,6 +16,7 @@
 
 typedef struct Emitter {
     Program *prog;
+    const OwnFacts *own; /* what the ownership analysis proved (own.h) */
     Buf types;     /* typedefs and struct definitions, dependency ordered */
     Buf protos;    /* function prototypes */
     Buf helpers;   /* per-type helpers, spawn thunks, lambda envs */

@@ -79,7 +79,7 @@ static char *compile_for(const char *path, const char *text, int len, int for_tc
             fprintf(stderr, "%d errors\n", n);
         exit(1);
     }
-    return emit_program(prog, for_tcc);
+    return emit_program(prog, own_analyze(prog), for_tcc);
 }
 
 static char *compile(const char *path, const char *text, int len)

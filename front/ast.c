@@ -1,4 +1,4 @@
-/* ast.c — node allocation, deep copy and kind names (see ast.h). */
+/* ast.c — node allocation, deep copy and the one tree walk (see ast.h). */
 #include "ast.h"
 #include <string.h>
 
@@ -64,4 +64,32 @@ static const char *const kind_names[N_KIND_COUNT] = {
 const char *node_kind_name(NodeKind kind)
 {
     return (unsigned)kind < N_KIND_COUNT && kind_names[kind] ? kind_names[kind] : "unknown node";
+}
+
+static int walk_list(const NodeList *l, Node *parent, const AstVisitor *v)
+{
+    for (int i = 0; i < l->len; i++)
+        if (!ast_walk(l->items[i], parent, v))
+            return 0;
+    return 1;
+}
+
+int ast_walk(Node *n, Node *parent, const AstVisitor *v)
+{
+    if (!n)
+        return 1;
+    AstWalk next = v->pre(n, parent, v->ctx);
+    if (next == WALK_STOP)
+        return 0;
+    if (next == WALK_INTO) {
+        Node *kids[4] = { n->a, n->b, n->c, n->d };
+        for (int i = 0; i < 4; i++)
+            if (!ast_walk(kids[i], n, v))
+                return 0;
+        if (!walk_list(&n->list, n, v) || !walk_list(&n->list2, n, v) || !walk_list(&n->methods, n, v))
+            return 0;
+    }
+    if (v->post)
+        v->post(n, parent, v->ctx);
+    return 1;
 }

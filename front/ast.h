@@ -140,4 +140,25 @@ Node *node_clone(const Node *n);
 /* "if_expr", "call"...: names a node kind in internal errors. */
 const char *node_kind_name(NodeKind kind);
 
+/* The one traversal of the tree, for every analysis that must look at
+ * all of a subtree (codegen/own.h, the checker's break search).  pre is
+ * called on each node with its parent before its children (a, b, c, d,
+ * list, list2, methods, in that order) and decides what happens next;
+ * post (may be NULL) after them.  Lambdas are ordinary children: an
+ * analysis that treats them as separate functions skips them in pre. */
+typedef enum AstWalk {
+    WALK_INTO,   /* visit the children */
+    WALK_SKIP,   /* not the children; go on with the next sibling */
+    WALK_STOP,   /* end the whole walk (the answer is known) */
+} AstWalk;
+
+typedef struct AstVisitor {
+    AstWalk (*pre)(Node *n, Node *parent, void *ctx);
+    void (*post)(Node *n, Node *parent, void *ctx);
+    void *ctx;
+} AstVisitor;
+
+/* Walks n (NULL is an empty tree); returns 0 if a callback stopped it. */
+int ast_walk(Node *n, Node *parent, const AstVisitor *v);
+
 #endif

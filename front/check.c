@@ -661,20 +661,20 @@ static int block_always_returns(Node *b)
     return 0;
 }
 
-static int contains_break(Node *n)
+/* A break of this loop body (not of a loop or lambda nested in it). */
+static AstWalk find_break(Node *n, Node *parent, void *ctx)
 {
-    if (!n)
-        return 0;
+    (void)parent;
+    (void)ctx;
     if (n->kind == N_BREAK)
-        return 1;
-    if (n->kind == N_WHILE || n->kind == N_FOR || n->kind == N_LAMBDA)
-        return 0;
-    if (contains_break(n->a) || contains_break(n->b) || contains_break(n->c))
-        return 1;
-    for (int i = 0; i < n->list.len; i++)
-        if (contains_break(n->list.items[i]))
-            return 1;
-    return 0;
+        return WALK_STOP;
+    return n->kind == N_WHILE || n->kind == N_FOR || n->kind == N_LAMBDA ? WALK_SKIP : WALK_INTO;
+}
+
+static int contains_break(Node *body)
+{
+    AstVisitor v = { .pre = find_break };
+    return !ast_walk(body, NULL, &v);
 }
 
 static int always_returns(Node *s)
@@ -1478,6 +1478,22 @@ static void drain_worklist(void)
         check_fn_body(ck.worklist.items[i]);
 }
 
+/* Every inference variable still open defaults to int (types.h), so the
+ * passes after checking see only final types. */
+static void resolve_leftover_types(Program *prog)
+{
+    for (int i = 0; i < prog->fns.len; i++) {
+        FnInfo *f = prog->fns.items[i];
+        for (int k = 0; k < f->locals.len; k++)
+            f->locals.items[k]->type = type_resolve(f->locals.items[k]->type);
+        f->ret = type_resolve(f->ret);
+        for (int k = 0; k < f->nparams; k++)
+            f->params[k] = type_resolve(f->params[k]);
+    }
+    for (int i = 0; i < prog->globals.len; i++)
+        prog->globals.items[i]->type = type_resolve(prog->globals.items[i]->type);
+}
+
 Program *check_program(const char *path, const char *text, int len)
 {
     types_init();
@@ -1532,6 +1548,7 @@ Program *check_program(const char *path, const char *text, int len)
     do
         drain_worklist();
     while (check_pending_lambdas(1));
+    resolve_leftover_types(ck.prog);
     if (!diag_error_count())
         check_captures(ck.prog);
     return ck.prog;

@@ -7,7 +7,9 @@
  * of the function, empty collections take their element type from their
  * first use, ints promote to float), instantiates generic functions and
  * structs per type (monomorphization) and records, for each call, what is
- * being called.  Errors go through diag_error.
+ * being called.  Errors go through diag_error.  Inference variables that
+ * nothing constrained are resolved (to int) before it returns, so later
+ * passes read final types.
  */
 #ifndef WYN_CHECK_H
 #define WYN_CHECK_H
@@ -37,11 +39,6 @@ struct Sym {
                          (N_FOR, N_WHILE, N_COMPREHENSION): each iteration
                          gets a fresh cell */
     const char *cell; /* codegen: C name of the cell pointer */
-    int escapes;      /* codegen: referenced other than by `await x` */
-    int rc_owned;     /* codegen: a parameter the function assigns or
-                         mutates, so it holds its own reference */
-    int rc_borrowed;  /* codegen: a for-loop variable that borrows the
-                         elements of the array the loop holds */
     FnDecl *fn;       /* SYM_FN */
     TypeGen *tgen;    /* SYM_TYPE */
     Module *module;   /* SYM_MODULE */
